@@ -1,0 +1,119 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySession from '@fastify/session';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
+import { createAccountService } from './features/accounts/account.service.js';
+import { registerLoginPages } from './features/accounts/login.routes.js';
+import { registerSessionApi } from './features/accounts/session.api.js';
+import { databaseSessionStore } from './features/accounts/session-store.js';
+import { createAdminService } from './features/admin/admin.service.js';
+import { registerAdminApi } from './features/admin/admin.api.js';
+import { registerAdminPages } from './features/admin/admin.routes.js';
+import { registerDevMailPage } from './features/notifications/dev-mail.routes.js';
+import { createFeedbackService } from './features/pages/feedback.service.js';
+import { registerPages } from './features/pages/pages.routes.js';
+import { registerAssets } from './http/assets.js';
+import { rateLimitConfig } from './http/context.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerGuard } from './http/guard.js';
+import { registerViews } from './http/views.js';
+import { paths } from './paths.js';
+
+export interface AppDeps {
+  config: Pick<
+    Config,
+    'baseUrl' | 'sessionSecret' | 'secureCookies' | 'production' | 'rateLimitPerMinute' | 'smtpUrl'
+  >;
+  db: Db;
+  dbKind: 'sqlite' | 'postgres';
+  clock: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const ONE_MEGABYTE = 1024 * 1024;
+
+/** The web application: every feature registered, nothing listening. `server.ts` listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db, clock } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: ONE_MEGABYTE,
+    trustProxy: config.secureCookies,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+  });
+  app.decorate('devMailEnabled', !config.production && !config.smtpUrl);
+
+  // Security headers first, with a fresh nonce per response for the one module script we serve.
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    hsts: config.secureCookies,
+  });
+  await app.register(fastifyFormbody, { bodyLimit: ONE_MEGABYTE });
+  await app.register(fastifyCookie);
+  await app.register(fastifySession, {
+    secret: config.sessionSecret,
+    cookieName: 'mybtec_session',
+    store: databaseSessionStore(db, clock),
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' },
+  });
+  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'myBTEC API', version: '1.0.0', description: 'The JSON API of myBTEC (SPEC §10).' },
+      servers: [{ url: config.baseUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'mybtec_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+  });
+  await registerViews(app, { production: config.production });
+  registerGuard(app, { db, clock });
+  registerErrorHandling(app);
+  await registerAssets(app);
+
+  const limit = rateLimitConfig(config.rateLimitPerMinute);
+  const now = () => clock.now();
+  const accounts = createAccountService({ db, clock, baseUrl: config.baseUrl });
+  const admin = createAdminService({ db, clock, accounts });
+  const feedback = createFeedbackService({ db, clock });
+
+  registerLoginPages(app, { accounts, now, limit });
+  registerSessionApi(app, { accounts, now, limit });
+  registerAdminPages(app, { admin });
+  registerAdminApi(app, { admin });
+  registerPages(app, { feedback, db });
+  if (app.devMailEnabled) registerDevMailPage(app, { db });
+
+  app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
+  app.get(paths.api.openapi, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,120 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Table types. One representation on both databases: ids are text, flags are integers 0/1,
+ * timestamps are ISO 8601 UTC text (they sort as text), details are JSON text.
+ */
+
+export interface CentreTable {
+  id: string;
+  number: string;
+  name: string;
+  quality_nominee_id: string | null;
+}
+
+export interface SiteTable {
+  id: string;
+  centre_id: string;
+  number: string;
+  name: string;
+  quality_nominee_id: string | null;
+}
+
+export interface SubjectTable {
+  id: string;
+  name: string;
+  sort_order: number;
+}
+
+export interface AccountTable {
+  id: string;
+  centre_id: string;
+  home_site_id: string;
+  username: string;
+  first_name: string;
+  last_name: string;
+  password_hash: string | null;
+  mybtec_access: number;
+  exams_officer: number;
+  created_at: string;
+  last_login_at: string | null;
+  failed_logins: number;
+  locked_until: string | null;
+  terms_version: string | null;
+  terms_accepted_at: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  account_id: string | null;
+  data: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface PasswordResetTable {
+  token_hash: string;
+  account_id: string;
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AuditEventTable {
+  id: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  centre_id: string | null;
+  site_id: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  details: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  created_at: string;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
+export interface FeedbackTable {
+  id: string;
+  account_id: string;
+  centre_id: string;
+  site_id: string;
+  message: string;
+  created_at: string;
+}
+
+export interface Database {
+  centres: CentreTable;
+  sites: SiteTable;
+  subjects: SubjectTable;
+  accounts: AccountTable;
+  sessions: SessionTable;
+  password_resets: PasswordResetTable;
+  audit_events: AuditEventTable;
+  outbox: OutboxTable;
+  feedback: FeedbackTable;
+}
+
+export type AccountRow = Selectable<AccountTable>;
+export type NewAccount = Insertable<AccountTable>;
+export type AccountUpdate = Updateable<AccountTable>;
+export type SiteRow = Selectable<SiteTable>;
+export type CentreRow = Selectable<CentreTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type NewAuditEvent = Insertable<AuditEventTable>;

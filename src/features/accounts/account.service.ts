@@ -1,0 +1,243 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/connection.js';
+import { AccountLocked, InvalidCredentials, InvalidInput, NoMybtecAccess } from '../../errors.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { queueEmail } from '../notifications/outbox.repository.js';
+import {
+  findAccountById,
+  findAccountRowByUsername,
+  toAccount,
+  updateAccount,
+  type Account,
+} from './account.repository.js';
+import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { TERMS_VERSION } from './terms.js';
+
+export const MAX_FAILED_LOGINS = 3;
+export const LOCK_MS = 60 * 60_000;
+export const RESET_LINK_MS = 60 * 60_000;
+export const SET_PASSWORD_LINK_MS = 7 * 24 * 60 * 60_000;
+
+export interface AccountServiceDeps {
+  db: Db;
+  clock: Clock;
+  baseUrl: string;
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps) {
+  /**
+   * Checks a username and password. Wrong username and wrong password fail alike; three wrong
+   * passwords in a row lock the account for an hour, and while locked even the right one is refused.
+   * The counter lives in the database so it holds across instances and restarts.
+   */
+  async function logIn(username: string, password: string, ip: string): Promise<Account> {
+    const row = await findAccountRowByUsername(db, username);
+    const passwordOk = await verifyPassword(row?.password_hash ?? null, password);
+    const now = clock.now();
+    if (!row) {
+      await recordAudit(db, {
+        at: now,
+        actor: null,
+        action: 'login.failed',
+        target: { type: 'account', id: null },
+        ip,
+        details: { username: username.slice(0, 200), reason: 'unknown_username' },
+      });
+      throw new InvalidCredentials();
+    }
+    const actor = { id: row.id, name: `${row.first_name} ${row.last_name}` };
+    const base = { actor, target: { type: 'account', id: row.id }, centreId: row.centre_id, ip };
+
+    return db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('accounts')
+        .select(['failed_logins', 'locked_until'])
+        .where('id', '=', row.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (current.locked_until && new Date(current.locked_until) > now) {
+        await recordAudit(trx, { ...base, at: now, action: 'login.refused_locked' });
+        throw new AccountLocked(new Date(current.locked_until));
+      }
+      if (!passwordOk) {
+        const failures = current.failed_logins + 1;
+        if (failures >= MAX_FAILED_LOGINS) {
+          const lockedUntil = new Date(now.getTime() + LOCK_MS);
+          await updateAccount(trx, row.id, { failed_logins: 0, locked_until: lockedUntil.toISOString() });
+          await recordAudit(trx, { ...base, at: now, action: 'login.locked', details: { lockedUntil } });
+          throw new AccountLocked(lockedUntil);
+        }
+        await updateAccount(trx, row.id, { failed_logins: failures });
+        await recordAudit(trx, { ...base, at: now, action: 'login.failed', details: { failures } });
+        throw new InvalidCredentials();
+      }
+      if (row.mybtec_access !== 1 && row.exams_officer !== 1) {
+        await recordAudit(trx, { ...base, at: now, action: 'login.refused_no_access' });
+        throw new NoMybtecAccess();
+      }
+      await updateAccount(trx, row.id, { failed_logins: 0, locked_until: null, last_login_at: now.toISOString() });
+      await recordAudit(trx, { ...base, at: now, action: 'login.succeeded' });
+      return toAccount({ ...row, failed_logins: 0, locked_until: null, last_login_at: now.toISOString() });
+    });
+  }
+
+  async function recordLogout(account: Account, ip: string): Promise<void> {
+    await recordAudit(db, {
+      at: clock.now(),
+      actor: { id: account.id, name: account.name },
+      action: 'logout',
+      target: { type: 'account', id: account.id },
+      centreId: account.centreId,
+      ip,
+    });
+  }
+
+  async function acceptTerms(account: Account, ip: string): Promise<void> {
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await updateAccount(trx, account.id, { terms_version: TERMS_VERSION, terms_accepted_at: now.toISOString() });
+      await recordAudit(trx, {
+        at: now,
+        actor: { id: account.id, name: account.name },
+        action: 'terms.accepted',
+        target: { type: 'account', id: account.id },
+        centreId: account.centreId,
+        ip,
+        details: { version: TERMS_VERSION },
+      });
+    });
+  }
+
+  /**
+   * Emails a one-time link to set a new password. The answer never says whether the username exists.
+   * Called inside the caller's transaction when an Examinations Officer creates an account.
+   */
+  async function sendPasswordLink(
+    trx: Parameters<typeof queueEmail>[0],
+    account: { id: string; username: string; firstName: string },
+    purpose: 'reset' | 'set',
+  ): Promise<void> {
+    const token = randomBytes(32).toString('base64url');
+    const now = clock.now();
+    const validFor = purpose === 'reset' ? RESET_LINK_MS : SET_PASSWORD_LINK_MS;
+    await trx
+      .insertInto('password_resets')
+      .values({
+        token_hash: hashToken(token),
+        account_id: account.id,
+        purpose,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + validFor).toISOString(),
+        used_at: null,
+      })
+      .execute();
+    const link = `${baseUrl}/password/reset?token=${token}`;
+    const text =
+      purpose === 'reset'
+        ? `Dear ${account.firstName},\n\nSomeone asked to reset the password of your myBTEC account. To choose a new password, open this link within one hour:\n\n${link}\n\nThe link works once. If you did not ask for this, you can ignore this email: your password has not changed.\n\nmyBTEC`
+        : `Dear ${account.firstName},\n\nYour Examinations Officer has created a myBTEC account for you. Your username is ${account.username}.\n\nTo choose your password, open this link within 7 days:\n\n${link}\n\nThe link works once.\n\nmyBTEC`;
+    await queueEmail(
+      trx,
+      {
+        to: account.username,
+        subject: purpose === 'reset' ? 'Reset your myBTEC password' : 'Your new myBTEC account',
+        text,
+      },
+      now,
+    );
+  }
+
+  async function requestPasswordReset(username: string, ip: string): Promise<void> {
+    const row = await findAccountRowByUsername(db, username);
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      if (row) {
+        await sendPasswordLink(trx, { id: row.id, username: row.username, firstName: row.first_name }, 'reset');
+      }
+      await recordAudit(trx, {
+        at: now,
+        actor: row ? { id: row.id, name: `${row.first_name} ${row.last_name}` } : null,
+        action: 'password.reset_requested',
+        target: { type: 'account', id: row?.id ?? null },
+        centreId: row?.centre_id ?? null,
+        ip,
+        details: row ? {} : { username: username.slice(0, 200), reason: 'unknown_username' },
+      });
+    });
+  }
+
+  /** Is this reset link still usable? (For showing the form; the change itself checks again.) */
+  async function resetLinkValid(token: string): Promise<boolean> {
+    const link = await db
+      .selectFrom('password_resets')
+      .selectAll()
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst();
+    return link !== undefined && link.used_at === null && new Date(link.expires_at) > clock.now();
+  }
+
+  /** Sets the new password from a link: the link works once and only until it expires. */
+  async function resetPassword(token: string, password: string, ip: string): Promise<Account> {
+    const problem = passwordProblem(password);
+    if (problem) throw new InvalidInput({ password: problem });
+    const passwordHash = await hashPassword(password);
+    const now = clock.now();
+    const accountId = await db.transaction().execute(async (trx) => {
+      const link = await trx
+        .selectFrom('password_resets')
+        .selectAll()
+        .where('token_hash', '=', hashToken(token))
+        .forUpdate()
+        .executeTakeFirst();
+      if (!link || link.used_at !== null || new Date(link.expires_at) <= now) {
+        throw new InvalidInput(
+          { token: 'This link has expired or has already been used. Ask for a new one.' },
+          'This link has expired or has already been used. Ask for a new one.',
+        );
+      }
+      const claimed = await trx
+        .updateTable('password_resets')
+        .set({ used_at: now.toISOString() })
+        .where('token_hash', '=', link.token_hash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) {
+        throw new InvalidInput({ token: 'This link has already been used. Ask for a new one.' });
+      }
+      await updateAccount(trx, link.account_id, { password_hash: passwordHash, failed_logins: 0, locked_until: null });
+      // Anyone signed in with the old password is signed out.
+      await trx.deleteFrom('sessions').where('account_id', '=', link.account_id).execute();
+      const account = await findAccountById(trx, link.account_id);
+      await recordAudit(trx, {
+        at: now,
+        actor: account ? { id: account.id, name: account.name } : null,
+        action: link.purpose === 'set' ? 'password.set' : 'password.reset',
+        target: { type: 'account', id: link.account_id },
+        centreId: account?.centreId ?? null,
+        ip,
+      });
+      return link.account_id;
+    });
+    const account = await findAccountById(db, accountId);
+    if (!account) throw new InvalidCredentials();
+    return account;
+  }
+
+  return {
+    logIn,
+    recordLogout,
+    acceptTerms,
+    sendPasswordLink,
+    requestPasswordReset,
+    resetLinkValid,
+    resetPassword,
+    findAccount: (id: string) => findAccountById(db, id),
+  };
+}

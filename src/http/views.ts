@@ -1,0 +1,86 @@
+import path from 'node:path';
+import fastifyView from '@fastify/view';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import nunjucks from 'nunjucks';
+import { formatTime } from '../errors.js';
+import { projectRoot } from '../lib/project-root.js';
+import { paths } from '../paths.js';
+
+export interface PageError {
+  field: string;
+  text: string;
+}
+
+export async function registerViews(app: FastifyInstance, options: { production: boolean }): Promise<void> {
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates: [
+      path.join(projectRoot, 'src', 'views'),
+      path.join(projectRoot, 'src', 'features'),
+      path.join(projectRoot, 'node_modules', 'govuk-frontend', 'dist'),
+    ],
+    production: options.production,
+    options: {
+      autoescape: true,
+      noCache: !options.production,
+      onConfigure: (env: nunjucks.Environment) => {
+        env.addGlobal('paths', paths);
+        // The error summary links each message to the field it is about.
+        env.addFilter('errorLinks', (list: PageError[]) => list.map((e) => ({ text: e.text, href: `#${e.field}` })));
+        env.addFilter('dateTime', (value: string | null | undefined) => (value ? formatTime(new Date(value)) : ''));
+        env.addFilter('date', (value: string | null | undefined) =>
+          value
+            ? new Date(value).toLocaleDateString('en-GB', {
+                day: '2-digit',
+                month: 'short',
+                year: 'numeric',
+                timeZone: 'Europe/London',
+              })
+            : '',
+        );
+      },
+    },
+  });
+}
+
+/** Turns `{field: message}` into the list the GOV.UK error summary expects, in the order given. */
+export function errorList(fields: Record<string, string>): PageError[] {
+  return Object.entries(fields).map(([field, text]) => ({ field, text }));
+}
+
+/**
+ * Renders a page with what every page needs: the signed-in person, a fresh CSRF token for its
+ * forms, the CSP nonce, and the current path for the navigation.
+ */
+export async function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  data: Record<string, unknown> = {},
+  status = 200,
+): Promise<FastifyReply> {
+  const account = request.account;
+  const csrfToken = reply.generateCsrf();
+  const nonce = (reply as FastifyReply & { cspNonce?: { script: string; style: string } }).cspNonce;
+  const fields = (data.errors as Record<string, string> | undefined) ?? undefined;
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .view(template, {
+      ...data,
+      errorList: fields ? errorList(fields) : [],
+      csrfToken,
+      nonce: nonce?.script,
+      styleNonce: nonce?.style,
+      currentPath: request.url.split('?')[0],
+      me: account
+        ? {
+            name: account.name,
+            siteNumber: request.homeSiteNumber ?? '',
+            mybtecAccess: account.mybtecAccess,
+            examsOfficer: account.examsOfficer,
+          }
+        : null,
+      devMail: request.server.devMailEnabled,
+    });
+}
