@@ -91,6 +91,7 @@ function readCounts(file) {
       !(result.assertionResults ?? []).some((assertion) => assertion.status === 'failed'),
   ).length;
   return {
+    files: (report.testResults ?? []).length,
     passed: report.numPassedTests ?? 0,
     failed: (report.numFailedTests ?? 0) + brokenFiles,
     skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
@@ -207,9 +208,11 @@ for (const { tier, status, code, counts, seconds } of results) {
   // A failing tier with no failed test to show for it still counts once.
   const tierFailed = Math.max(counts?.failed ?? 0, status === 'FAILED' ? 1 : 0);
   failed += tierFailed;
-  const detail = counts
-    ? `${counts.passed} passed, ${tierFailed} failed, ${counts.skipped} skipped`
-    : `no report (vitest exit code ${code})`;
+  const detail = !counts
+    ? `no report (vitest exit code ${code})`
+    : counts.files === 0 && status === 'FAILED'
+      ? 'no test files found'
+      : `${counts.passed} passed, ${tierFailed} failed, ${counts.skipped} skipped`;
   console.log(`${status.padEnd(7)}  ${tier.name}: ${detail} in ${seconds.toFixed(1)}s`);
 }
 for (const line of notices) loud(line);
