@@ -27,6 +27,8 @@ export interface AccountServiceDeps {
 
 export type AccountService = ReturnType<typeof createAccountService>;
 
+type LoginOutcome = { kind: 'ok' } | { kind: 'wrong_password' } | { kind: 'no_access' } | { kind: 'locked'; until: Date };
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -55,7 +57,9 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     const actor = { id: row.id, name: `${row.first_name} ${row.last_name}` };
     const base = { actor, target: { type: 'account', id: row.id }, centreId: row.centre_id, ip };
 
-    return db.transaction().execute(async (trx) => {
+    // The outcome is decided and recorded in one transaction, and only then thrown: a refusal
+    // must not roll back its own audit row or the count of wrong passwords.
+    const outcome = await db.transaction().execute(async (trx): Promise<LoginOutcome> => {
       const current = await trx
         .selectFrom('accounts')
         .select(['failed_logins', 'locked_until'])
@@ -64,7 +68,7 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
         .executeTakeFirstOrThrow();
       if (current.locked_until && new Date(current.locked_until) > now) {
         await recordAudit(trx, { ...base, at: now, action: 'login.refused_locked' });
-        throw new AccountLocked(new Date(current.locked_until));
+        return { kind: 'locked', until: new Date(current.locked_until) };
       }
       if (!passwordOk) {
         const failures = current.failed_logins + 1;
@@ -72,20 +76,30 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
           const lockedUntil = new Date(now.getTime() + LOCK_MS);
           await updateAccount(trx, row.id, { failed_logins: 0, locked_until: lockedUntil.toISOString() });
           await recordAudit(trx, { ...base, at: now, action: 'login.locked', details: { lockedUntil } });
-          throw new AccountLocked(lockedUntil);
+          return { kind: 'locked', until: lockedUntil };
         }
         await updateAccount(trx, row.id, { failed_logins: failures });
         await recordAudit(trx, { ...base, at: now, action: 'login.failed', details: { failures } });
-        throw new InvalidCredentials();
+        return { kind: 'wrong_password' };
       }
       if (row.mybtec_access !== 1 && row.exams_officer !== 1) {
         await recordAudit(trx, { ...base, at: now, action: 'login.refused_no_access' });
-        throw new NoMybtecAccess();
+        return { kind: 'no_access' };
       }
       await updateAccount(trx, row.id, { failed_logins: 0, locked_until: null, last_login_at: now.toISOString() });
       await recordAudit(trx, { ...base, at: now, action: 'login.succeeded' });
-      return toAccount({ ...row, failed_logins: 0, locked_until: null, last_login_at: now.toISOString() });
+      return { kind: 'ok' };
     });
+    switch (outcome.kind) {
+      case 'locked':
+        throw new AccountLocked(outcome.until);
+      case 'wrong_password':
+        throw new InvalidCredentials();
+      case 'no_access':
+        throw new NoMybtecAccess();
+      case 'ok':
+        return toAccount({ ...row, failed_logins: 0, locked_until: null, last_login_at: now.toISOString() });
+    }
   }
 
   async function recordLogout(account: Account, ip: string): Promise<void> {

@@ -1,0 +1,81 @@
+import type { Db } from '../../src/db/connection.js';
+import { insertAccount } from '../../src/features/accounts/account.repository.js';
+import { hashPassword } from '../../src/features/accounts/password.js';
+import { TERMS_VERSION } from '../../src/features/accounts/terms.js';
+import { insertCentre, insertSite } from '../../src/features/organisation/organisation.repository.js';
+import { newId } from '../../src/lib/ids.js';
+
+export const PASSWORD = 'Correct-Horse-7';
+let hashed: Promise<string> | undefined;
+const passwordHash = () => (hashed ??= hashPassword(PASSWORD));
+
+let counter = 0;
+const next = () => (counter += 1);
+
+export interface BuiltCentre {
+  id: string;
+  number: string;
+  siteIds: string[];
+}
+
+/** A centre with `sites` sites; the first site's number is the centre number. */
+export async function buildCentre(db: Db, options: { sites?: number; name?: string } = {}): Promise<BuiltCentre> {
+  const n = next();
+  const number = String(10000 + ((n * 37 + process.pid) % 89999));
+  const id = newId();
+  await insertCentre(db, { id, number: `${number}-${n}`, name: options.name ?? `Test College ${n}` });
+  const siteIds: string[] = [];
+  for (let i = 0; i < (options.sites ?? 1); i += 1) {
+    const siteId = newId();
+    await insertSite(db, { id: siteId, centreId: id, number: `${number}-${n}-${i}`, name: i === 0 ? 'Main site' : `Site ${i + 1}` });
+    siteIds.push(siteId);
+  }
+  return { id, number, siteIds };
+}
+
+export interface BuiltAccount {
+  id: string;
+  username: string;
+  name: string;
+  centreId: string;
+  siteId: string;
+}
+
+export async function buildAccount(
+  db: Db,
+  centre: BuiltCentre,
+  options: {
+    first?: string;
+    last?: string;
+    mybtecAccess?: boolean;
+    examsOfficer?: boolean;
+    termsAccepted?: boolean;
+    siteIndex?: number;
+    password?: string | null;
+  } = {},
+): Promise<BuiltAccount> {
+  const n = next();
+  const id = newId();
+  const first = options.first ?? 'Test';
+  const last = options.last ?? `Person${n}`;
+  const username = `person${n}.${process.pid}@test.example`;
+  const siteId = centre.siteIds[options.siteIndex ?? 0] as string;
+  await insertAccount(db, {
+    id,
+    centre_id: centre.id,
+    home_site_id: siteId,
+    username,
+    first_name: first,
+    last_name: last,
+    password_hash: options.password === null ? null : options.password ? await hashPassword(options.password) : await passwordHash(),
+    mybtec_access: options.mybtecAccess === false ? 0 : 1,
+    exams_officer: options.examsOfficer ? 1 : 0,
+    created_at: new Date('2026-01-01T00:00:00Z').toISOString(),
+    last_login_at: null,
+    failed_logins: 0,
+    locked_until: null,
+    terms_version: options.termsAccepted === false ? null : TERMS_VERSION,
+    terms_accepted_at: options.termsAccepted === false ? null : new Date('2026-01-01T00:00:00Z').toISOString(),
+  });
+  return { id, username, name: `${first} ${last}`, centreId: centre.id, siteId };
+}
