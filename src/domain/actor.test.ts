@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { approvedRank, buildActor, claimedRank, pendingRole, type ActorRoleGrant } from './actor.js';
+import {
+  approvedRank,
+  buildActor,
+  claimedRank,
+  pendingRole,
+  type ActorRoleGrant,
+} from './actor.js';
 import type { Role } from './roles.js';
 
 const BUSINESS = 'business';

@@ -77,13 +77,12 @@ describe('claim state machine', () => {
     },
   );
 
-  it.each(TRANSITIONS.filter(([, , to]) => to === null).map(([from, event]) => [event, from] as const))(
-    'refuses to %s a %s claim',
-    (event, from) => {
-      expect(nextStatus(from, event)).toBeNull();
-      expect(canTransition(from, event)).toBe(false);
-    },
-  );
+  it.each(
+    TRANSITIONS.filter(([, , to]) => to === null).map(([from, event]) => [event, from] as const),
+  )('refuses to %s a %s claim', (event, from) => {
+    expect(nextStatus(from, event)).toBeNull();
+    expect(canTransition(from, event)).toBe(false);
+  });
 
   it.each(CLAIM_STATUSES)('recognises "%s" as a claim status', (status) => {
     expect(isClaimStatus(status)).toBe(true);
@@ -210,14 +209,17 @@ describe('approversFor', () => {
     ['the centre QN', team({ siteQnIds: [], centreQnIds: ['me', 'centreQn2'] })],
     ['everything', team({ livIds: ['me'], siteQnIds: ['me'], centreQnIds: ['me'] })],
   ];
-  it.each(
-    ROLES.flatMap((role) => placements.map(([where, t]) => [role, where, t] as const)),
-  )('never routes a %s claim to the claimant when they are %s', (role, _where, t) => {
-    expect(approversFor({ role, claimantId: 'me' }, t).ids).not.toContain('me');
-  });
+  it.each(ROLES.flatMap((role) => placements.map(([where, t]) => [role, where, t] as const)))(
+    'never routes a %s claim to the claimant when they are %s',
+    (role, _where, t) => {
+      expect(approversFor({ role, claimantId: 'me' }, t).ids).not.toContain('me');
+    },
+  );
 
   it.each(BELOW_LIV)('routes a %s claim to the LIVs when there are some', (role) => {
-    expect(approversFor({ role, claimantId: 'x' }, team({ livIds: ['l'], siteQnIds: ['q'] }))).toEqual({
+    expect(
+      approversFor({ role, claimantId: 'x' }, team({ livIds: ['l'], siteQnIds: ['q'] })),
+    ).toEqual({
       ids: ['l'],
       kind: 'liv',
     });

@@ -23,8 +23,13 @@ export type ClaimEvent = (typeof CLAIM_EVENTS)[number];
 export const CLAIM_TRANSITIONS: Readonly<
   Record<ClaimStatus, Readonly<Partial<Record<ClaimEvent, ClaimStatus>>>>
 > = {
-  pending: { approve: 'approved', reject: 'rejected', withdraw: 'withdrawn', supersede: 'superseded' },
-  approved: { revoke: 'revoked' },
+  pending: {
+    approve: 'approved',
+    reject: 'rejected',
+    withdraw: 'withdrawn',
+    supersede: 'superseded',
+  },
+  approved: { revoke: 'revoked', supersede: 'superseded' },
   rejected: {},
   withdrawn: {},
   superseded: {},

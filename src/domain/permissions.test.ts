@@ -19,8 +19,17 @@ interface Persona {
   actor: Actor;
 }
 
-function persona(key: string, label: string, qnSiteIds: string[], grants: ActorRoleGrant[]): Persona {
-  return { key, label, actor: buildActor({ accountId: ME, name: 'Me', centreId: CENTRE, qnSiteIds, grants }) };
+function persona(
+  key: string,
+  label: string,
+  qnSiteIds: string[],
+  grants: ActorRoleGrant[],
+): Persona {
+  return {
+    key,
+    label,
+    actor: buildActor({ accountId: ME, name: 'Me', centreId: CENTRE, qnSiteIds, grants }),
+  };
 }
 
 const holding = (role: Role, status: ActorRoleGrant['status']): ActorRoleGrant[] => [
@@ -28,6 +37,7 @@ const holding = (role: Role, status: ActorRoleGrant['status']): ActorRoleGrant[]
 ];
 
 // The order of these is the order of the columns of the grids below.
+// prettier-ignore
 const PERSONAS: Persona[] = [
   persona('QNs', "the Main site's Quality Nominee", [MAIN], []),
   persona('QNc', "the centre's Quality Nominee", [MAIN, NORTH], []),
@@ -88,14 +98,20 @@ const STRANGER: Target = {
 };
 
 const CONTEXTS = {
-  stranger: { label: "on someone else's course, brief or Course Leader claim", extra: {} },
-  leading: { label: 'on a course they lead', extra: { courseLeaderIds: ['leader', ME] } },
-  member: { label: 'on a course whose team they are in', extra: { courseMemberIds: ['member', ME] } },
-  author: { label: 'on a brief they wrote', extra: { briefAuthorId: ME } },
-  assignedIv: { label: 'on a brief sent to them', extra: { briefIvId: ME } },
-  livClaim: { label: "on someone else's LIV claim", extra: { claimRole: 'lead_internal_verifier' } },
-  teacherClaim: { label: "on someone else's Teacher claim", extra: { claimRole: 'teacher' } },
-  ownClaim: { label: 'on their own claim', extra: { claimantId: ME } },
+  stranger: { label: "(someone else's course, brief or Course Leader claim)", extra: {} },
+  leading: { label: '(a course they lead)', extra: { courseLeaderIds: ['leader', ME] } },
+  member: {
+    label: '(a course whose team they are in)',
+    extra: { courseMemberIds: ['member', ME] },
+  },
+  author: { label: '(a brief they wrote)', extra: { briefAuthorId: ME } },
+  assignedIv: { label: '(a brief sent to them)', extra: { briefIvId: ME } },
+  livClaim: {
+    label: "(someone else's LIV claim)",
+    extra: { claimRole: 'lead_internal_verifier' },
+  },
+  teacherClaim: { label: "(someone else's Teacher claim)", extra: { claimRole: 'teacher' } },
+  ownClaim: { label: '(their own claim)', extra: { claimantId: ME } },
 } satisfies Record<string, Context>;
 type ContextKey = keyof typeof CONTEXTS;
 
@@ -109,7 +125,10 @@ type Grid = { action: Action; verdicts: Verdict[] }[];
 function grid(text: string): Grid {
   const rows = text.trim().split('\n').slice(1); // the first line is the column header
   return rows.map((line) => {
-    const [action, ...cells] = line.trim().split(/\s+/).filter((t) => t !== '|');
+    const [action, ...cells] = line
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '|');
     if (!(ACTIONS as readonly string[]).includes(action ?? '')) throw new Error(`bad row: ${line}`);
     if (cells.length !== PERSONAS.length || cells.some((c) => !['Y', 'F', 'R'].includes(c))) {
       throw new Error(`bad cells: ${line}`);
@@ -275,28 +294,44 @@ describe('decide: the permission matrix', () => {
   describe('in another subject at the same site', () => {
     // The QN holds every role in every subject of the site; nobody else's rank counts elsewhere.
     const inOther = cases((v, p) => (QN_KEYS.has(p.key) ? v : 'F'));
-    it.each(inOther.map((c) => [caseName(c, 'in another subject'), c] as const))('%s', (_name, c) => {
-      const place = { subjectId: ENGINEERING, subjectName: 'Engineering' };
-      expectVerdict(decide(c.persona.actor, c.action, target(c.context, place)), c.verdict);
-    });
+    it.each(inOther.map((c) => [caseName(c, 'in another subject'), c] as const))(
+      '%s',
+      (_name, c) => {
+        const place = { subjectId: ENGINEERING, subjectName: 'Engineering' };
+        expectVerdict(decide(c.persona.actor, c.action, target(c.context, place)), c.verdict);
+      },
+    );
   });
 
   describe('in the same subject at another site of the centre', () => {
     // Only a QN recorded for the whole centre holds the North site too.
     const atOther = cases((v, p) => (p.key === 'QNc' ? v : 'F'));
     it.each(atOther.map((c) => [caseName(c, 'at another site'), c] as const))('%s', (_name, c) => {
-      expectVerdict(decide(c.persona.actor, c.action, target(c.context, { siteId: NORTH })), c.verdict);
+      expectVerdict(
+        decide(c.persona.actor, c.action, target(c.context, { siteId: NORTH })),
+        c.verdict,
+      );
     });
   });
 
   describe('in another centre', () => {
     const elsewhere = cases(() => 'F');
     it.each(
-      elsewhere.map((c) => [caseName(c, 'in another centre').replace('refuses', 'hides from'), c] as const),
+      elsewhere.map(
+        (c) => [caseName(c, 'in another centre').replace('refuses', 'hides from'), c] as const,
+      ),
     )('%s', (_name, c) => {
       // Same site and subject ids on purpose: only the centre differs, and it must not leak.
-      const decision = decide(c.persona.actor, c.action, target(c.context, { centreId: OTHER_CENTRE }));
-      expect(decision).toEqual({ allowed: false, code: 'not_found', reason: 'This could not be found' });
+      const decision = decide(
+        c.persona.actor,
+        c.action,
+        target(c.context, { centreId: OTHER_CENTRE }),
+      );
+      expect(decision).toEqual({
+        allowed: false,
+        code: 'not_found',
+        reason: 'This could not be found',
+      });
     });
   });
 });
@@ -314,6 +349,7 @@ describe('decide: people holding an approved role and a pending claim', () => {
       ],
     });
 
+  // prettier-ignore
   it.each<[string, Role, Role, Action, ContextKey, Verdict]>([
     ['lets an approved Assessor claiming Course Leader create a course', 'assessor', 'course_leader', 'course.create', 'stranger', 'Y'],
     ['holds back an approved Assessor claiming Course Leader confirming a course they lead', 'assessor', 'course_leader', 'course.confirm', 'leading', 'R'],
@@ -337,9 +373,12 @@ describe('decide: a role at one site and subject counts nowhere else', () => {
     name: 'Me',
     centreId: CENTRE,
     qnSiteIds: [NORTH],
-    grants: [{ siteId: MAIN, subjectId: ENGINEERING, role: 'lead_internal_verifier', status: 'approved' }],
+    grants: [
+      { siteId: MAIN, subjectId: ENGINEERING, role: 'lead_internal_verifier', status: 'approved' },
+    ],
   });
 
+  // prettier-ignore
   it.each<[string, Partial<Target>, Verdict]>([
     ['refuses an Engineering LIV (and North QN) deciding a Business claim at Main', {}, 'F'],
     ['allows them deciding an Engineering claim at Main', { subjectId: ENGINEERING }, 'Y'],
@@ -355,6 +394,7 @@ describe('decide: missing context refuses (fails closed)', () => {
   const liv = PERSONAS[2]!.actor;
   const cl = PERSONAS[3]!.actor;
 
+  // prettier-ignore
   it.each<[string, Actor, Action, Partial<Target>, Verdict]>([
     ['refuses even the QN deciding a claim whose claimant is not given', qn, 'claim.decide', { claimantId: undefined }, 'F'],
     ['refuses even the QN taking back a role whose holder is not given', qn, 'claim.revoke', { claimantId: undefined }, 'F'],
@@ -379,6 +419,7 @@ describe('decide: the reasons people read', () => {
     return found.actor;
   };
 
+  // prettier-ignore
   it.each<[string, string, Action, ContextKey, Partial<Target>, string]>([
     [
       'names the IV rank and the LIV to ask when an Assessor tries to approve a brief',
@@ -538,8 +579,19 @@ describe('decide: the reasons people read', () => {
     expect(decision.allowed === false ? decision.reason : 'allowed').toBe(reason);
   });
 
-  it.each(ACTIONS)('says nothing about a %s target in another centre, even with names to ask', (action) => {
-    const decision = decide(byKey('QNs'), action, target('stranger', { centreId: OTHER_CENTRE, askWho: ASK }));
-    expect(decision).toEqual({ allowed: false, code: 'not_found', reason: 'This could not be found' });
-  });
+  it.each(ACTIONS)(
+    'says nothing about a %s target in another centre, even with names to ask',
+    (action) => {
+      const decision = decide(
+        byKey('QNs'),
+        action,
+        target('stranger', { centreId: OTHER_CENTRE, askWho: ASK }),
+      );
+      expect(decision).toEqual({
+        allowed: false,
+        code: 'not_found',
+        reason: 'This could not be found',
+      });
+    },
+  );
 });

@@ -6,13 +6,7 @@
 // enough the answer is `role_not_approved` rather than `forbidden`. Anything in another centre is
 // `not_found`, so a refusal never reveals that it exists.
 
-import {
-  approvedRank,
-  claimedRank,
-  isQnOf,
-  pendingRole,
-  type Actor,
-} from './actor.js';
+import { approvedRank, claimedRank, isQnOf, pendingRole, type Actor } from './actor.js';
 import { TOP_RANK, rankOf, roleForRank, roleName, withArticle, type Role } from './roles.js';
 
 export const ACTIONS = [
@@ -376,7 +370,8 @@ export function decide(actor: Actor, action: Action, target: Target): Decision {
 
   if (pendingWouldDo) {
     const pending = pendingRole(actor, target.siteId, target.subjectId);
-    const claim = pending === undefined ? 'Your claim' : `Your claim to be ${withArticle(roleName(pending))}`;
+    const claim =
+      pending === undefined ? 'Your claim' : `Your claim to be ${withArticle(roleName(pending))}`;
     const reason =
       `${claim} in ${target.subjectName} has not been approved yet: ` +
       `${permission.doing} needs an approved role`;
@@ -394,7 +389,8 @@ export function decide(actor: Actor, action: Action, target: Target): Decision {
   const does = typeof permission.does === 'string' ? permission.does : permission.does(target);
   const reason = rule.refusal(facts, claimed, min, does, target.subjectName);
   const qnOnly =
-    permission.scope === 'siteQn' || (permission.scope === 'claimDecider' && facts.claimRank >= LIV);
+    permission.scope === 'siteQn' ||
+    (permission.scope === 'claimDecider' && facts.claimRank >= LIV);
   return {
     allowed: false,
     code: 'forbidden',

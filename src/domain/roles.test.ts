@@ -143,6 +143,9 @@ describe('roles', () => {
     ['Teacher', 'a Teacher'],
     ['Lead Internal Verifier', 'a Lead Internal Verifier'],
     ['Engineering course', 'an Engineering course'],
+    ['Upper Sixth tutor', 'an Upper Sixth tutor'],
+    ['Office', 'an Office'],
+    ['Business teacher', 'a Business teacher'],
   ])('puts the article before "%s": "%s"', (words, expected) => {
     expect(withArticle(words)).toBe(expected);
   });
