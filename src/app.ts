@@ -17,6 +17,9 @@ import { createAdminService } from './features/admin/admin.service.js';
 import { registerAdminApi } from './features/admin/admin.api.js';
 import { registerAdminPages } from './features/admin/admin.routes.js';
 import { registerDevMailPage } from './features/notifications/dev-mail.routes.js';
+import { createRoleClaimService } from './features/role-claims/role-claim.service.js';
+import { registerRoleClaimApi } from './features/role-claims/role-claim.api.js';
+import { registerRoleClaimPages } from './features/role-claims/role-claim.routes.js';
 import { createFeedbackService } from './features/pages/feedback.service.js';
 import { registerPages } from './features/pages/pages.routes.js';
 import { registerAssets } from './http/assets.js';
@@ -96,21 +99,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await registerViews(app, { production: config.production });
-  registerGuard(app, { db, clock });
-  registerErrorHandling(app);
-  await registerAssets(app);
 
   const limit = rateLimitConfig(config.rateLimitPerMinute);
   const now = () => clock.now();
   const accounts = createAccountService({ db, clock, baseUrl: config.baseUrl });
   const admin = createAdminService({ db, clock, accounts });
   const feedback = createFeedbackService({ db, clock });
+  const roleClaims = createRoleClaimService({ db, clock, baseUrl: config.baseUrl });
+  registerGuard(app, { db, clock, loadActor: roleClaims.loadActor });
+  registerErrorHandling(app);
+  await registerAssets(app);
 
   registerLoginPages(app, { accounts, now, limit });
   registerSessionApi(app, { accounts, now, limit });
   registerAdminPages(app, { admin });
   registerAdminApi(app, { admin });
   registerPages(app, { feedback, db });
+  registerRoleClaimApi(app, { roleClaims });
+  registerRoleClaimPages(app, { roleClaims });
   if (app.devMailEnabled) registerDevMailPage(app, { db });
 
   app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));

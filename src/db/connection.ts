@@ -86,8 +86,14 @@ export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(db: Db, options: { schema?: string } = {}): Promise<string[]> {
+  // With a schema of its own (tests), the migration bookkeeping tables live there too: Kysely
+  // otherwise looks for them in every schema and may find another run's.
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -98,7 +98,24 @@ export interface FeedbackTable {
   created_at: string;
 }
 
+export interface ClaimTable {
+  id: string;
+  centre_id: string;
+  site_id: string;
+  subject_id: string;
+  claimant_id: string;
+  role: string;
+  status: string;
+  approvers: string;
+  created_at: string;
+  decided_at: string | null;
+  decided_by_id: string | null;
+  decided_by_name: string | null;
+  reason: string | null;
+}
+
 export interface Database {
+  claims: ClaimTable;
   centres: CentreTable;
   sites: SiteTable;
   subjects: SubjectTable;
@@ -118,3 +135,4 @@ export type CentreRow = Selectable<CentreTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
+export type ClaimRow = Selectable<ClaimTable>;

@@ -24,15 +24,21 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
   app.get(`${paths.assets}/govuk-frontend.css`, { config: { access: 'public' } }, (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
   );
-  await app.register(fastifyStatic, {
-    root: path.join(GOVUK_DIST),
-    prefix: `${paths.assets}/govuk/`,
-    decorateReply: false,
-    allowedPath: (pathname) => /\.(m?js|png|svg|ico|woff2?)$/.test(pathname),
-  });
-  await app.register(fastifyStatic, {
-    root: path.join(projectRoot, 'src', 'public'),
-    prefix: `${paths.assets}/app/`,
-    decorateReply: false,
+  await app.register(async (assets) => {
+    // Static files are for everyone, signed in or not.
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), access: 'public' };
+    });
+    await assets.register(fastifyStatic, {
+      root: path.join(GOVUK_DIST),
+      prefix: `${paths.assets}/govuk/`,
+      decorateReply: false,
+      allowedPath: (pathname) => /\.(m?js|png|svg|ico|woff2?)$/.test(pathname),
+    });
+    await assets.register(fastifyStatic, {
+      root: path.join(projectRoot, 'src', 'public'),
+      prefix: `${paths.assets}/app/`,
+      decorateReply: false,
+    });
   });
 }

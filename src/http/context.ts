@@ -1,3 +1,4 @@
+import type { Actor } from '../domain/actor.js';
 import type { Account } from '../features/accounts/account.repository.js';
 
 /** What each route declares about who may reach it; the guard (src/http/guard.ts) enforces it. */
@@ -20,6 +21,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     account: Account | null;
     homeSiteNumber: string | null;
+    /** Who the person is for permission decisions: loaded once per request on myBTEC routes. */
+    actor: Actor | null;
   }
   interface FastifyInstance {
     devMailEnabled: boolean;
@@ -28,6 +31,8 @@ declare module 'fastify' {
     accountId?: string;
     signedInAt?: string;
     lastSeenAt?: string;
+    /** Results to show once on the next page (post/redirect/get). */
+    flash?: { kind: 'success' | 'problem'; text: string }[];
   }
 }
 

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import { NoMybtecAccess, Forbidden, TermsNotAccepted, Unauthenticated } from '../errors.js';
-import { findSessionAccount } from '../features/accounts/account.repository.js';
+import type { Actor } from '../domain/actor.js';
+import { findSessionAccount, type Account } from '../features/accounts/account.repository.js';
 import { TERMS_VERSION } from '../features/accounts/terms.js';
 import type { Access } from './context.js';
 
@@ -43,8 +44,12 @@ async function loadAccount(request: FastifyRequest, db: Db, clock: Clock): Promi
  * (default `mybtec`), and here the session, the terms, myBTEC access and CSRF are checked.
  * What a signed-in person may do inside a route is for src/domain/ to decide.
  */
-export function registerGuard(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
+export function registerGuard(
+  app: FastifyInstance,
+  deps: { db: Db; clock: Clock; loadActor: (account: Account) => Promise<Actor> },
+): void {
   app.decorateRequest('account', null);
+  app.decorateRequest('actor', null);
   app.decorateRequest('homeSiteNumber', null);
 
   app.addHook('preValidation', async (request) => {
@@ -62,6 +67,7 @@ export function registerGuard(app: FastifyInstance, deps: { db: Db; clock: Clock
       return;
     }
     if (!account.mybtecAccess) throw new NoMybtecAccess();
+    request.actor = await deps.loadActor(account);
   });
 
   app.addHook('preValidation', (request, reply, done) => {

@@ -39,7 +39,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = openDatabase({ kind: 'postgres', url, schema, poolSize: 5 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, { schema });
   return {
     ...handle,
     dispose: async () => {

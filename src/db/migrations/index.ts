@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as subjects from './0002-subjects.js';
+import * as claims from './0003-claims.js';
 
 /** Listed by hand so the compiled build needs no folder scan. Append only; never rename. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-subjects': subjects,
+  '0003-claims': claims,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -76,3 +76,31 @@ export async function insertSite(
     .values({ id: site.id, centre_id: site.centreId, number: site.number, name: site.name, quality_nominee_id: null })
     .execute();
 }
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+/** The Quality Nominee recorded for the site itself, and the one recorded for its whole centre. */
+export async function qualityNomineesOf(db: DbOrTx, siteId: string): Promise<{ site: PersonRef | null; centre: PersonRef | null }> {
+  const row = await db
+    .selectFrom('sites')
+    .innerJoin('centres', 'centres.id', 'sites.centre_id')
+    .leftJoin('accounts as site_qn', 'site_qn.id', 'sites.quality_nominee_id')
+    .leftJoin('accounts as centre_qn', 'centre_qn.id', 'centres.quality_nominee_id')
+    .select([
+      'site_qn.id as site_id',
+      'site_qn.first_name as site_first',
+      'site_qn.last_name as site_last',
+      'centre_qn.id as centre_id',
+      'centre_qn.first_name as centre_first',
+      'centre_qn.last_name as centre_last',
+    ])
+    .where('sites.id', '=', siteId)
+    .executeTakeFirst();
+  return {
+    site: row?.site_id ? { id: row.site_id, name: `${row.site_first ?? ''} ${row.site_last ?? ''}` } : null,
+    centre: row?.centre_id ? { id: row.centre_id, name: `${row.centre_first ?? ''} ${row.centre_last ?? ''}` } : null,
+  };
+}

@@ -1,0 +1,309 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../domain/actor.js';
+import { approvalSentence, claimQuestion, permissionsSentence, ROLES, roleName, roleShortName, isRole, withArticle, type Role } from '../../domain/roles.js';
+import { AppError, InvalidInput } from '../../errors.js';
+import { asForm, list, text, type FormBody } from '../../http/forms.js';
+import { render } from '../../http/views.js';
+import { paths } from '../../paths.js';
+import type { Account } from '../accounts/account.repository.js';
+import type { Site, Subject } from '../organisation/organisation.repository.js';
+import type { Claim } from './role-claim.repository.js';
+import type { RoleClaimService } from './role-claim.service.js';
+
+const STATUS_TEXT: Record<Claim['status'], string> = {
+  pending: 'Awaiting approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  superseded: 'Replaced',
+  revoked: 'Taken back',
+};
+const STATUS_TAG: Record<Claim['status'], string> = {
+  pending: 'govuk-tag--yellow',
+  approved: 'govuk-tag--green',
+  rejected: 'govuk-tag--red',
+  withdrawn: 'govuk-tag--grey',
+  superseded: 'govuk-tag--grey',
+  revoked: 'govuk-tag--red',
+};
+
+/** Where a person is in the claim questions: the site, the subjects still to answer, the question. */
+interface Journey {
+  siteId: string;
+  subjectIds: string[];
+  step: number;
+}
+
+function journeyFrom(source: FormBody): Journey {
+  const step = Number(text(source, 'step'));
+  return {
+    siteId: text(source, 'site'),
+    subjectIds: text(source, 'subjects').split(',').filter(Boolean).slice(0, 30),
+    step: Number.isInteger(step) && step >= 0 && step < ROLES.length ? step : 0,
+  };
+}
+
+function journeyQuery(journey: Journey, extra: Record<string, string> = {}): string {
+  const query = new URLSearchParams({ site: journey.siteId, subjects: journey.subjectIds.join(','), step: String(journey.step), ...extra });
+  return query.toString();
+}
+
+/** After a subject is answered: the next subject's first question, or back to the claim screen. */
+function nextSubjectUrl(journey: Journey, done: Record<string, string>): string {
+  const rest = journey.subjectIds.slice(1);
+  if (rest.length === 0) return `${paths.claimRoles}?${new URLSearchParams(done).toString()}`;
+  return `${paths.claimQuestion}?${journeyQuery({ siteId: journey.siteId, subjectIds: rest, step: 0 })}`;
+}
+
+function takeFlash(request: FastifyRequest) {
+  const flash = request.session.flash ?? [];
+  if (flash.length > 0) request.session.flash = undefined;
+  return flash;
+}
+
+export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims: RoleClaimService }): void {
+  const { roleClaims } = deps;
+  const actorOf = (request: FastifyRequest) => request.actor as Actor;
+
+  async function context(request: FastifyRequest) {
+    const actor = actorOf(request);
+    const [sites, subjects] = await Promise.all([roleClaims.sites(actor), roleClaims.subjects()]);
+    const siteById = new Map(sites.map((s) => [s.id, s]));
+    const subjectById = new Map(subjects.map((s) => [s.id, s]));
+    return { actor, sites, subjects, siteById, subjectById };
+  }
+
+  function presentClaimRow(claim: Claim, siteById: Map<string, Site>, subjectById: Map<string, Subject>) {
+    const site = siteById.get(claim.siteId);
+    return {
+      id: claim.id,
+      subject: subjectById.get(claim.subjectId)?.name ?? claim.subjectId,
+      site: site ? `${site.number} ${site.name}` : '',
+      role: roleName(claim.role),
+      roleKey: claim.role,
+      claimant: claim.claimant.name,
+      status: claim.status,
+      statusText: STATUS_TEXT[claim.status],
+      statusTag: STATUS_TAG[claim.status],
+      approvers: claim.approvers.map((p) => p.name).join(', '),
+      decidedBy: claim.decidedBy?.name ?? '',
+      decidedAt: claim.decidedAt,
+      createdAt: claim.createdAt,
+      reason: claim.reason ?? '',
+    };
+  }
+
+  async function showClaimScreen(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}, status = 200) {
+    const { actor, sites, subjects, siteById, subjectById } = await context(request);
+    const account = request.account as Account;
+    const claims = await roleClaims.myClaims(actor);
+    const homeFirst = [...sites].sort((a, b) => Number(b.id === account.homeSiteId) - Number(a.id === account.homeSiteId));
+    const query = asForm(request.query);
+    return render(
+      request,
+      reply,
+      'role-claims/views/claim-roles.njk',
+      {
+        profile: { ...account, homeSite: siteById.get(account.homeSiteId) },
+        sites: homeFirst.map((s) => ({ value: s.id, text: `${s.number} ${s.name}`, qn: actor.qnSiteIds.has(s.id) })),
+        qnSites: sites.filter((s) => actor.qnSiteIds.has(s.id)).map((s) => `${s.number} ${s.name}`),
+        allQn: sites.every((s) => actor.qnSiteIds.has(s.id)),
+        subjects: subjects.map((s) => ({ value: s.id, text: s.name })),
+        claims: claims.map((c) => presentClaimRow(c, siteById, subjectById)),
+        claimed: text(query, 'claimed'),
+        noneIn: text(query, 'none'),
+        withdrawn: text(query, 'withdrawn') === '1',
+        selectedSite: data.selectedSite ?? account.homeSiteId,
+        ...data,
+      },
+      status,
+    );
+  }
+
+  app.get(paths.claimRoles, async (request, reply) => showClaimScreen(request, reply));
+
+  app.post(paths.claimStart, async (request, reply) => {
+    const form = asForm(request.body);
+    const { actor, siteById, subjectById } = await context(request);
+    const siteId = text(form, 'site');
+    const subjectIds = [...new Set(list(form, 'subjects'))].filter((id) => subjectById.has(id));
+    const errors: Record<string, string> = {};
+    const site = siteById.get(siteId);
+    if (!site) errors.site = 'Select the site where you work in this team';
+    else if (actor.qnSiteIds.has(site.id)) {
+      errors.site = `You are the Quality Nominee for site ${site.number}, so you already have every role there: you do not need to claim roles at this site`;
+    }
+    if (subjectIds.length === 0) errors.subjects = 'Select at least one subject area';
+    if (Object.keys(errors).length > 0) {
+      return showClaimScreen(request, reply, { errors, selectedSite: siteId, selectedSubjects: subjectIds }, 400);
+    }
+    return reply.redirect(`${paths.claimQuestion}?${journeyQuery({ siteId, subjectIds, step: 0 })}`, 303);
+  });
+
+  async function showQuestion(request: FastifyRequest, reply: FastifyReply, journey: Journey, errors?: Record<string, string>) {
+    const { actor, siteById, subjectById } = await context(request);
+    const site = siteById.get(journey.siteId);
+    const subject = subjectById.get(journey.subjectIds[0] ?? '');
+    if (!site || !subject || actor.qnSiteIds.has(site.id)) return reply.redirect(paths.claimRoles, 303);
+    // Everything the in-page enhancement needs to ask the next question without a round trip.
+    const questions = await Promise.all(
+      ROLES.map(async (role) => {
+        const route = await roleClaims.preview(actor, { siteId: site.id, subjectId: subject.id, role });
+        return { role, question: claimQuestion(role), sentence: approvalSentence(role, route.label), approvers: route.approvers.map((p) => p.name).join(', ') };
+      }),
+    );
+    const role = ROLES[journey.step] as Role;
+    return render(
+      request,
+      reply,
+      'role-claims/views/question.njk',
+      {
+        site,
+        subject,
+        journey: { site: journey.siteId, subjects: journey.subjectIds.join(','), step: journey.step },
+        question: claimQuestion(role),
+        role,
+        remaining: journey.subjectIds.length - 1,
+        questionsJson: JSON.stringify(questions),
+        errors,
+      },
+      errors ? 400 : 200,
+    );
+  }
+
+  app.get(paths.claimQuestion, async (request, reply) => showQuestion(request, reply, journeyFrom(asForm(request.query))));
+
+  app.post(paths.claimQuestion, async (request, reply) => {
+    const form = asForm(request.body);
+    const journey = journeyFrom(form);
+    const answer = text(form, 'answer');
+    const role = ROLES[journey.step] as Role;
+    if (answer !== 'yes' && answer !== 'no') {
+      const { subjectById } = await context(request);
+      const subject = subjectById.get(journey.subjectIds[0] ?? '')?.name ?? 'this subject';
+      return showQuestion(request, reply, journey, {
+        answer: `Select yes if you are ${withArticle(roleName(role))} for ${subject}, or no if you are not`,
+      });
+    }
+    if (answer === 'yes') return reply.redirect(`${paths.claimConfirm}?${journeyQuery(journey, { role })}`, 303);
+    if (journey.step + 1 < ROLES.length) {
+      return reply.redirect(`${paths.claimQuestion}?${journeyQuery({ ...journey, step: journey.step + 1 })}`, 303);
+    }
+    return reply.redirect(nextSubjectUrl(journey, { none: journey.subjectIds[0] ?? '' }), 303);
+  });
+
+  async function showConfirm(request: FastifyRequest, reply: FastifyReply, journey: Journey, role: Role, errors?: Record<string, string>, status = 200) {
+    const { actor, siteById, subjectById } = await context(request);
+    const site = siteById.get(journey.siteId);
+    const subject = subjectById.get(journey.subjectIds[0] ?? '');
+    if (!site || !subject) return reply.redirect(paths.claimRoles, 303);
+    const route = await roleClaims.preview(actor, { siteId: site.id, subjectId: subject.id, role });
+    return render(
+      request,
+      reply,
+      'role-claims/views/confirm.njk',
+      {
+        site,
+        subject,
+        role,
+        roleName: roleName(role),
+        sentence: approvalSentence(role, route.label),
+        approvers: route.approvers.map((p) => p.name),
+        approverLabel: route.label,
+        journey: { site: journey.siteId, subjects: journey.subjectIds.join(','), step: ROLES.indexOf(role) },
+        restartQuery: journeyQuery({ ...journey, step: 0 }),
+        errors,
+      },
+      status,
+    );
+  }
+
+  app.get(paths.claimConfirm, async (request, reply) => {
+    const query = asForm(request.query);
+    const role = text(query, 'role');
+    if (!isRole(role)) return reply.redirect(paths.claimRoles, 303);
+    return showConfirm(request, reply, journeyFrom(query), role);
+  });
+
+  app.post(paths.claimConfirm, async (request, reply) => {
+    const form = asForm(request.body);
+    const journey = journeyFrom(form);
+    const role = text(form, 'role');
+    if (!isRole(role)) return reply.redirect(paths.claimRoles, 303);
+    const subjectId = journey.subjectIds[0] ?? '';
+    try {
+      await roleClaims.makeClaim(actorOf(request), { siteId: journey.siteId, subjectId, role }, request.ip);
+    } catch (error) {
+      if (error instanceof InvalidInput) return showConfirm(request, reply, journey, role, error.fields, 400);
+      throw error;
+    }
+    return reply.redirect(nextSubjectUrl(journey, { claimed: subjectId }), 303);
+  });
+
+  app.post(paths.claimWithdraw, async (request, reply) => {
+    const claimId = text(asForm(request.body), 'claimId');
+    await roleClaims.withdraw(actorOf(request), claimId, request.ip);
+    return reply.redirect(`${paths.claimRoles}?withdrawn=1`, 303);
+  });
+
+  async function showApprovals(request: FastifyRequest, reply: FastifyReply, errors?: Record<string, string>) {
+    const { actor, sites, siteById, subjectById } = await context(request);
+    const [pending, decided] = await Promise.all([roleClaims.pendingForDecision(actor), roleClaims.recentlyDecided(actor)]);
+    const isQn = actor.qnSiteIds.size > 0;
+    const isLiv = [...actor.approved.values()].includes('lead_internal_verifier');
+    const columns = ROLES.filter((r) => isQn || r !== 'lead_internal_verifier').map((r) => ({ role: r, short: roleShortName(r), name: roleName(r) }));
+    const rows = [...pending, ...decided].map((c) => ({ ...presentClaimRow(c, siteById, subjectById), permissions: permissionsSentence(c.role) }));
+    return render(
+      request,
+      reply,
+      'role-claims/views/approvals.njk',
+      { rows, columns, isQn, isLiv, showSite: sites.length > 1, flash: takeFlash(request), errors },
+      errors ? 400 : 200,
+    );
+  }
+
+  app.get(paths.approvals, async (request, reply) => showApprovals(request, reply));
+
+  app.post(paths.approvals, async (request, reply) => {
+    const form = asForm(request.body);
+    const decisions = Object.keys(form)
+      .filter((key) => key.startsWith('decision-'))
+      .flatMap((key) => {
+        const answer = text(form, key);
+        const claimId = key.slice('decision-'.length);
+        if (answer !== 'yes' && answer !== 'no') return [];
+        return [{ claimId, approve: answer === 'yes', reason: text(form, `reason-${claimId}`) }];
+      });
+    if (decisions.length === 0) {
+      return showApprovals(request, reply, { decisions: 'Select yes or no for at least one claim, then click Confirm' });
+    }
+    const { siteById, subjectById } = await context(request);
+    const results = await roleClaims.decideMany(actorOf(request), decisions, request.ip);
+    const flash = await Promise.all(
+      results.map(async (result) => {
+        const claim = await roleClaims.findClaim(result.claimId);
+        const what = claim
+          ? `${claim.claimant.name}, ${roleName(claim.role)} in ${subjectById.get(claim.subjectId)?.name ?? ''}${siteById.size > 1 ? ` (site ${siteById.get(claim.siteId)?.number ?? ''})` : ''}`
+          : 'Unknown claim';
+        return 'error' in result
+          ? { kind: 'problem' as const, text: `Not decided: ${what}. ${result.error.message}` }
+          : { kind: 'success' as const, text: `${result.status === 'approved' ? 'Approved' : 'Rejected'}: ${what}` };
+      }),
+    );
+    request.session.flash = flash;
+    return reply.redirect(paths.approvals, 303);
+  });
+
+  app.post(paths.approvalsRevoke, async (request, reply) => {
+    const form = asForm(request.body);
+    const claimId = text(form, 'revokeClaimId');
+    try {
+      const claim = await roleClaims.revoke(actorOf(request), claimId, text(form, `reason-${claimId}`), request.ip);
+      request.session.flash = [{ kind: 'success', text: `Taken back: ${claim.claimant.name}, ${roleName(claim.role)}` }];
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      request.session.flash = [{ kind: 'problem', text: `Not taken back. ${error.message}` }];
+    }
+    return reply.redirect(paths.approvals, 303);
+  });
+}

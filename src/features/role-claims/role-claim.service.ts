@@ -1,0 +1,361 @@
+import type { Clock } from '../../clock.js';
+import type { Db, Tx } from '../../db/connection.js';
+import { buildActor, type Actor } from '../../domain/actor.js';
+import { approverLabel, approversFor, nextStatus, type ClaimEvent } from '../../domain/claims.js';
+import { decide, type Action, type Target } from '../../domain/permissions.js';
+import { permissionsSentence, roleName, withArticle, type Role } from '../../domain/roles.js';
+import { AppError, Conflict, Forbidden, InvalidInput, NotFound, RoleNotApproved } from '../../errors.js';
+import { paths } from '../../paths.js';
+import type { Account } from '../accounts/account.repository.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { queueEmail } from '../notifications/outbox.repository.js';
+import { findCentre, findSite, listSites, listSubjects, qualityNomineesOf, type Site, type Subject } from '../organisation/organisation.repository.js';
+import {
+  approvedLivs,
+  changeStatus,
+  findClaim,
+  findClaimOf,
+  grantsOf,
+  insertClaim,
+  listClaimsInScope,
+  listClaimsOf,
+  qnSiteIdsOf,
+  type Claim,
+  type PersonRef,
+} from './role-claim.repository.js';
+
+export interface DecisionInput {
+  claimId: string;
+  approve: boolean;
+  reason?: string;
+}
+
+export type DecisionResult = { claimId: string; status: Claim['status'] } | { claimId: string; error: { code: string; message: string } };
+
+const REASON_MAX = 1000;
+
+export type RoleClaimService = ReturnType<typeof createRoleClaimService>;
+
+/**
+ * The role-claim workflow of the guide: claiming, routing, deciding, withdrawing, revoking.
+ * Every change writes its audit row and queues its emails in the same transaction; who may do
+ * what is asked of `decide()` in src/domain, nowhere else.
+ */
+export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: string }) {
+  const { db, clock, baseUrl } = deps;
+  let subjectsCache: Promise<Map<string, Subject>> | undefined;
+  // The subject catalogue is fixed by migration, so it is read once.
+  const subjects = () => (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
+  const subjectName = async (id: string) => (await subjects()).get(id)?.name ?? id;
+  const approvalLink = `${baseUrl}${paths.approvals}`;
+
+  /** The per-request index of who the person is: QN sites, approved and pending roles. */
+  async function loadActor(account: Account): Promise<Actor> {
+    const [qnSiteIds, grants] = await Promise.all([qnSiteIdsOf(db, account.id, account.centreId), grantsOf(db, account.id)]);
+    return buildActor({ accountId: account.id, name: account.name, centreId: account.centreId, qnSiteIds, grants });
+  }
+
+  async function targetFor(claim: Pick<Claim, 'centreId' | 'siteId' | 'subjectId' | 'role'> & { claimantId: string }): Promise<Target> {
+    return {
+      centreId: claim.centreId,
+      siteId: claim.siteId,
+      subjectId: claim.subjectId,
+      subjectName: await subjectName(claim.subjectId),
+      claimantId: claim.claimantId,
+      claimRole: claim.role,
+    };
+  }
+
+  /** Refuses with the domain's reason; on refusal, names whom to ask. */
+  async function authorise(actor: Actor, action: Action, target: Target, trx: Db | Tx = db): Promise<void> {
+    let decision = decide(actor, action, target);
+    if (decision.allowed) return;
+    if (decision.code === 'not_found') throw new NotFound();
+    const qns = await qualityNomineesOf(trx, target.siteId);
+    const askWho = {
+      livs: await approvedLivs(trx, target.siteId, target.subjectId),
+      qns: [qns.site, qns.centre].filter((p): p is PersonRef => p !== null),
+    };
+    decision = decide(actor, action, { ...target, askWho });
+    if (decision.allowed) return;
+    if (decision.code === 'role_not_approved') throw new RoleNotApproved(decision.reason);
+    throw new Forbidden(decision.reason);
+  }
+
+  async function siteOfCentre(actor: Actor, siteId: string): Promise<Site> {
+    const site = await findSite(db, siteId);
+    if (!site || site.centreId !== actor.centreId) throw new NotFound();
+    return site;
+  }
+
+  /** Who a claim would go to now, as people: the guide's "who needs to approve the role claim". */
+  async function routeOf(trx: Db | Tx, claim: { siteId: string; subjectId: string; role: Role; claimantId: string }) {
+    const [livs, qns] = await Promise.all([approvedLivs(trx, claim.siteId, claim.subjectId), qualityNomineesOf(trx, claim.siteId)]);
+    const route = approversFor(
+      { role: claim.role, claimantId: claim.claimantId },
+      { livIds: livs.map((p) => p.id), siteQnIds: qns.site ? [qns.site.id] : [], centreQnIds: qns.centre ? [qns.centre.id] : [] },
+    );
+    const people = new Map([...livs, ...[qns.site, qns.centre].filter((p): p is PersonRef => p !== null)].map((p) => [p.id, p]));
+    return { kind: route.kind, label: approverLabel(route.kind), approvers: route.ids.flatMap((id) => people.get(id) ?? []) };
+  }
+
+  async function usernames(trx: Tx, ids: string[]): Promise<Map<string, { username: string; firstName: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await trx.selectFrom('accounts').select(['id', 'username', 'first_name']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, { username: r.username, firstName: r.first_name }]));
+  }
+
+  function audit(trx: Tx, actor: Actor, action: string, claim: { id: string; siteId: string; subjectId: string }, ip: string, details: Record<string, unknown>) {
+    return recordAudit(trx, {
+      at: clock.now(),
+      actor: { id: actor.accountId, name: actor.name },
+      action,
+      target: { type: 'claim', id: claim.id },
+      centreId: actor.centreId,
+      siteId: claim.siteId,
+      subjectId: claim.subjectId,
+      ip,
+      details,
+    });
+  }
+
+  async function makeClaim(actor: Actor, input: { siteId: string; subjectId: string; role: Role }, ip: string): Promise<Claim> {
+    const site = await siteOfCentre(actor, input.siteId);
+    const subject = (await subjects()).get(input.subjectId);
+    if (!subject) throw new InvalidInput({ subjectId: 'Select a subject area' });
+    if (actor.qnSiteIds.has(site.id)) {
+      throw new InvalidInput({
+        siteId: `You are the Quality Nominee for site ${site.number}, so you already have every role in every subject there: you do not need to claim one`,
+      });
+    }
+    const now = clock.now();
+    const id = await db.transaction().execute(async (trx) => {
+      const approved = await findClaimOf(trx, actor.accountId, site.id, subject.id, 'approved');
+      if (approved?.role === input.role) {
+        throw new InvalidInput({ role: `You are already approved as ${withArticle(roleName(input.role))} in ${subject.name} at site ${site.number}` });
+      }
+      const pending = await findClaimOf(trx, actor.accountId, site.id, subject.id, 'pending');
+      if (pending) {
+        await changeStatus(trx, pending.id, 'pending', nextStatus('pending', 'supersede') ?? 'superseded');
+        await audit(trx, actor, 'claim.superseded', pending, ip, { role: pending.role, supersededBy: 'new claim' });
+      }
+      const route = await routeOf(trx, { ...input, claimantId: actor.accountId });
+      const claimId = await insertClaim(
+        trx,
+        { centreId: actor.centreId, siteId: site.id, subjectId: subject.id, claimantId: actor.accountId, role: input.role, approvers: route.approvers },
+        now,
+      );
+      await audit(trx, actor, 'claim.created', { id: claimId, siteId: site.id, subjectId: subject.id }, ip, {
+        role: input.role,
+        approvers: route.approvers.map((p) => p.id),
+        ...(pending ? { supersedes: pending.id } : {}),
+      });
+      const contacts = await usernames(trx, route.approvers.map((p) => p.id));
+      for (const approver of route.approvers) {
+        const contact = contacts.get(approver.id);
+        if (!contact) continue;
+        await queueEmail(
+          trx,
+          {
+            to: contact.username,
+            subject: `Role claim to review: ${actor.name}, ${roleName(input.role)} in ${subject.name}`,
+            text:
+              `Dear ${contact.firstName},\n\n` +
+              `${actor.name} has claimed the role of ${roleName(input.role)} for ${subject.name} at site ${site.number} (${site.name}).\n\n` +
+              `As their ${route.label} you need to approve or reject this claim. Until it is approved they can build courses and create assignment briefs as drafts, but cannot confirm a course or send an assignment to their IV.\n\n` +
+              `Review the claim on the User role approval screen:\n${approvalLink}\n\nmyBTEC`,
+          },
+          now,
+        );
+      }
+      return claimId;
+    });
+    return (await findClaim(db, id)) as Claim;
+  }
+
+  async function withdraw(actor: Actor, claimId: string, ip: string): Promise<Claim> {
+    await db.transaction().execute(async (trx) => {
+      const claim = await findClaim(trx, claimId, { lock: true });
+      if (!claim || claim.claimant.id !== actor.accountId) throw new NotFound();
+      if (!(await changeStatus(trx, claim.id, 'pending', 'withdrawn', { at: clock.now(), by: { id: actor.accountId, name: actor.name }, reason: null }))) {
+        throw new Conflict(`This claim is ${claim.status}, so it can no longer be withdrawn.`);
+      }
+      await audit(trx, actor, 'claim.withdrawn', claim, ip, { role: claim.role });
+    });
+    return (await findClaim(db, claimId)) as Claim;
+  }
+
+  function claimantEmail(
+    claim: Claim,
+    event: Extract<ClaimEvent, 'approve' | 'reject' | 'revoke'>,
+    decider: string,
+    subject: string,
+    site: Site,
+    reason: string | null,
+  ): { subject: string; text: string } {
+    const role = roleName(claim.role);
+    const where = `${subject} at site ${site.number} (${site.name})`;
+    const because = reason ? `\n\nThe reason given: ${reason}` : '';
+    const talk =
+      claim.role === 'lead_internal_verifier'
+        ? `We suggest you discuss this directly with ${decider}, your Quality Nominee.`
+        : `We suggest you discuss this directly with ${decider}.`;
+    switch (event) {
+      case 'approve':
+        return {
+          subject: `Your role claim has been approved: ${role} in ${subject}`,
+          text: `${decider} has approved your claim to be ${withArticle(role)} for ${where}.${because}\n\nYou now have the following permissions within this subject: ${permissionsSentence(claim.role)}.\n\nmyBTEC`,
+        };
+      case 'reject':
+        return {
+          subject: `Your role claim has been rejected: ${role} in ${subject}`,
+          text: `${decider} has rejected your claim to be ${withArticle(role)} for ${where}.${because}\n\n${talk}\n\nYou can see the status of all your claims on the Claim roles screen.\n\nmyBTEC`,
+        };
+      case 'revoke':
+        return {
+          subject: `Your role has been taken back: ${role} in ${subject}`,
+          text: `${decider} has taken back your approved role of ${role} for ${where}.${because}\n\n${talk}\n\nmyBTEC`,
+        };
+    }
+  }
+
+  /** One decision, in its own transaction: lock, authorise, check still pending, record, audit, email. */
+  async function decideOne(actor: Actor, input: DecisionInput, ip: string): Promise<Claim> {
+    const reason = input.reason?.trim() ? input.reason.trim().slice(0, REASON_MAX) : null;
+    const event = input.approve ? 'approve' : 'reject';
+    await subjects(); // read before the transaction: on SQLite it holds the only connection
+    await db.transaction().execute(async (trx) => {
+      const claim = await findClaim(trx, input.claimId, { lock: true });
+      if (!claim) throw new NotFound();
+      await authorise(actor, 'claim.decide', await targetFor({ ...claim, claimantId: claim.claimant.id }), trx);
+      const to = nextStatus(claim.status, event);
+      if (claim.status !== 'pending' || to === null) {
+        throw new Conflict(`This claim has already been ${claim.status}${claim.decidedBy ? ` by ${claim.decidedBy.name}` : ''}.`);
+      }
+      const now = clock.now();
+      const decider = { id: actor.accountId, name: actor.name };
+      if (event === 'approve') {
+        const previous = await findClaimOf(trx, claim.claimant.id, claim.siteId, claim.subjectId, 'approved');
+        if (previous) {
+          await changeStatus(trx, previous.id, 'approved', 'superseded');
+          await audit(trx, actor, 'claim.superseded', previous, ip, { role: previous.role, supersededBy: claim.id });
+        }
+      }
+      if (!(await changeStatus(trx, claim.id, 'pending', to, { at: now, by: decider, reason }))) {
+        throw new Conflict('This claim has just been decided by someone else.');
+      }
+      await audit(trx, actor, event === 'approve' ? 'claim.approved' : 'claim.rejected', claim, ip, {
+        role: claim.role,
+        claimantId: claim.claimant.id,
+        ...(reason ? { reason } : {}),
+      });
+      await emailClaimant(trx, claim, event, actor.name, reason, now);
+    });
+    return (await findClaim(db, input.claimId)) as Claim;
+  }
+
+  async function emailClaimant(trx: Tx, claim: Claim, event: 'approve' | 'reject' | 'revoke', decider: string, reason: string | null, now: Date) {
+    const contact = (await usernames(trx, [claim.claimant.id])).get(claim.claimant.id);
+    const site = await findSite(trx, claim.siteId);
+    if (!contact || !site) return;
+    const email = claimantEmail(claim, event, decider, await subjectName(claim.subjectId), site, reason);
+    await queueEmail(trx, { to: contact.username, subject: email.subject, text: `Dear ${contact.firstName},\n\n${email.text}` }, now);
+  }
+
+  /** Several decisions at once; one refused row does not stop the others. */
+  async function decideMany(actor: Actor, decisions: DecisionInput[], ip: string): Promise<DecisionResult[]> {
+    const results: DecisionResult[] = [];
+    for (const input of decisions) {
+      try {
+        const claim = await decideOne(actor, input, ip);
+        results.push({ claimId: input.claimId, status: claim.status });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results.push({ claimId: input.claimId, error: { code: error.code, message: error.message } });
+      }
+    }
+    return results;
+  }
+
+  async function revoke(actor: Actor, claimId: string, reasonInput: string | undefined, ip: string): Promise<Claim> {
+    const reason = reasonInput?.trim() ? reasonInput.trim().slice(0, REASON_MAX) : null;
+    await subjects(); // read before the transaction: on SQLite it holds the only connection
+    await db.transaction().execute(async (trx) => {
+      const claim = await findClaim(trx, claimId, { lock: true });
+      if (!claim) throw new NotFound();
+      await authorise(actor, 'claim.revoke', await targetFor({ ...claim, claimantId: claim.claimant.id }), trx);
+      const now = clock.now();
+      if (!(await changeStatus(trx, claim.id, 'approved', 'revoked', { at: now, by: { id: actor.accountId, name: actor.name }, reason }))) {
+        throw new Conflict(`Only an approved role can be taken back; this claim is ${claim.status}.`);
+      }
+      await audit(trx, actor, 'claim.revoked', claim, ip, { role: claim.role, claimantId: claim.claimant.id, ...(reason ? { reason } : {}) });
+      await emailClaimant(trx, claim, 'revoke', actor.name, reason, now);
+    });
+    return (await findClaim(db, claimId)) as Claim;
+  }
+
+  function livTeams(actor: Actor) {
+    return [...actor.approved].flatMap(([key, role]) => {
+      if (role !== 'lead_internal_verifier') return [];
+      const [siteId = '', subjectId = ''] = key.split(':');
+      return [{ siteId, subjectId }];
+    });
+  }
+
+  /** The pending claims the actor may decide now (worked out now, not when they were made). */
+  async function pendingForDecision(actor: Actor): Promise<Claim[]> {
+    const candidates = await listClaimsInScope(
+      db,
+      { centreId: actor.centreId, qnSiteIds: [...actor.qnSiteIds], livTeams: livTeams(actor) },
+      { statuses: ['pending'], limit: 1000, excludeClaimantId: actor.accountId },
+    );
+    const names = await subjects();
+    return candidates.filter(
+      (claim) =>
+        decide(actor, 'claim.decide', {
+          centreId: claim.centreId,
+          siteId: claim.siteId,
+          subjectId: claim.subjectId,
+          subjectName: names.get(claim.subjectId)?.name ?? '',
+          claimantId: claim.claimant.id,
+          claimRole: claim.role,
+        }).allowed,
+    );
+  }
+
+  /** Decided claims in the approver's scope, newest first, so they stay listed with their status. */
+  async function recentlyDecided(actor: Actor, limit = 50): Promise<Claim[]> {
+    return listClaimsInScope(
+      db,
+      { centreId: actor.centreId, qnSiteIds: [...actor.qnSiteIds], livTeams: livTeams(actor) },
+      { statuses: ['approved', 'rejected', 'revoked'], limit, excludeClaimantId: actor.accountId },
+    );
+  }
+
+  /** What the claim screen tells a person before they submit: who would approve, and the sentence. */
+  async function preview(actor: Actor, input: { siteId: string; subjectId: string; role: Role }) {
+    const route = await routeOf(db, { ...input, claimantId: actor.accountId });
+    return route;
+  }
+
+  return {
+    loadActor,
+    subjects: async () => [...(await subjects()).values()],
+    sites: (actor: Actor) => listSites(db, actor.centreId),
+    centre: async (actor: Actor) => {
+      const centre = await findCentre(db, actor.centreId);
+      if (!centre) throw new NotFound();
+      return { id: centre.id, number: centre.number, name: centre.name };
+    },
+    siteOfCentre,
+    makeClaim,
+    withdraw,
+    decideMany,
+    revoke,
+    myClaims: (actor: Actor) => listClaimsOf(db, actor.accountId),
+    pendingForDecision,
+    recentlyDecided,
+    preview,
+    findClaim: (id: string) => findClaim(db, id),
+  };
+}
