@@ -79,3 +79,42 @@ export async function buildAccount(
   });
   return { id, username, name: `${first} ${last}`, centreId: centre.id, siteId };
 }
+
+/** A claim written straight into the database, e.g. an LIV already approved. */
+export async function buildClaim(
+  db: Db,
+  claim: {
+    account: BuiltAccount;
+    siteId?: string;
+    subjectId: string;
+    role: string;
+    status?: 'pending' | 'approved' | 'rejected';
+  },
+): Promise<string> {
+  const id = newId();
+  await db
+    .insertInto('claims')
+    .values({
+      id,
+      centre_id: claim.account.centreId,
+      site_id: claim.siteId ?? claim.account.siteId,
+      subject_id: claim.subjectId,
+      claimant_id: claim.account.id,
+      role: claim.role,
+      status: claim.status ?? 'approved',
+      approvers: '[]',
+      created_at: new Date('2026-02-01T00:00:00Z').toISOString(),
+      decided_at: claim.status === 'pending' ? null : new Date('2026-02-02T00:00:00Z').toISOString(),
+      decided_by_id: null,
+      decided_by_name: null,
+      reason: null,
+    })
+    .execute();
+  return id;
+}
+
+/** Records the Quality Nominee of a site, or of the whole centre when no site is given. */
+export async function makeQualityNominee(db: Db, account: BuiltAccount, siteId?: string): Promise<void> {
+  if (siteId) await db.updateTable('sites').set({ quality_nominee_id: account.id }).where('id', '=', siteId).execute();
+  else await db.updateTable('centres').set({ quality_nominee_id: account.id }).where('id', '=', account.centreId).execute();
+}
