@@ -4,6 +4,7 @@ import type { Db } from '../db/connection.js';
 import { insertAccount, normaliseUsername } from '../features/accounts/account.repository.js';
 import { hashPassword } from '../features/accounts/password.js';
 import { insertCentre, insertSite } from '../features/organisation/organisation.repository.js';
+import { loadDemoClaims } from './demo-claims.js';
 
 export const DEMO_CENTRE = { id: 'centre-99000', number: '99000', name: 'Demo College' } as const;
 export const DEMO_SITES = [
@@ -41,9 +42,9 @@ export interface DemoResult {
   logins: { name: string; username: string }[];
 }
 
-/** A later feature adds its own demo records by appending a step here. */
+/** A later feature adds its own demo records by appending a step here; each step is idempotent. */
 export type DemoStep = (db: Db, clock: Clock) => Promise<void>;
-const steps: DemoStep[] = [];
+const steps = (): DemoStep[] => [loadDemoClaims];
 
 /**
  * Loads the demo centre of SPEC §9. Idempotent: when the centre exists nothing is changed (and
@@ -53,7 +54,7 @@ export async function loadDemoData(db: Db, clock: Clock, demoPassword: string | 
   const logins = DEMO_PEOPLE.map((p) => ({ name: `${p.first} ${p.last}`, username: demoUsername(p.key) }));
   const existing = await db.selectFrom('centres').select('id').where('id', '=', DEMO_CENTRE.id).executeTakeFirst();
   if (existing) {
-    for (const step of steps) await step(db, clock);
+    for (const step of steps()) await step(db, clock);
     return { created: false, password: demoPassword, passwordGenerated: false, logins };
   }
   const password = demoPassword ?? randomBytes(9).toString('base64url');
@@ -84,6 +85,6 @@ export async function loadDemoData(db: Db, clock: Clock, demoPassword: string | 
     await trx.updateTable('sites').set({ quality_nominee_id: demoAccountId('qn') }).where('id', '=', 'site-99000').execute();
     await trx.updateTable('sites').set({ quality_nominee_id: demoAccountId('north.qn') }).where('id', '=', 'site-99001').execute();
   });
-  for (const step of steps) await step(db, clock);
+  for (const step of steps()) await step(db, clock);
   return { created: true, password, passwordGenerated: demoPassword === undefined, logins };
 }

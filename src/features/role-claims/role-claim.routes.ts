@@ -252,12 +252,23 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     const isQn = actor.qnSiteIds.size > 0;
     const isLiv = [...actor.approved.values()].includes('lead_internal_verifier');
     const columns = ROLES.filter((r) => isQn || r !== 'lead_internal_verifier').map((r) => ({ role: r, short: roleShortName(r), name: roleName(r) }));
-    const rows = [...pending, ...decided].map((c) => ({ ...presentClaimRow(c, siteById, subjectById), permissions: permissionsSentence(c.role) }));
+    const row = (c: Claim) => ({ ...presentClaimRow(c, siteById, subjectById), permissions: permissionsSentence(c.role) });
+    const flash = takeFlash(request);
     return render(
       request,
       reply,
       'role-claims/views/approvals.njk',
-      { rows, columns, isQn, isLiv, showSite: sites.length > 1, flash: takeFlash(request), errors },
+      {
+        pendingRows: pending.map(row),
+        decidedRows: decided.map(row),
+        columns,
+        isQn,
+        isLiv,
+        showSite: sites.length > 1,
+        flash,
+        flashProblem: flash.some((f) => f.kind === 'problem'),
+        errors,
+      },
       errors ? 400 : 200,
     );
   }
