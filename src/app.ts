@@ -17,6 +17,7 @@ import { createAdminService } from './features/admin/admin.service.js';
 import { registerAdminApi } from './features/admin/admin.api.js';
 import { registerAdminPages } from './features/admin/admin.routes.js';
 import { registerDevMailPage } from './features/notifications/dev-mail.routes.js';
+import { createOutboxService } from './features/notifications/outbox.service.js';
 import { createRoleClaimService } from './features/role-claims/role-claim.service.js';
 import { registerRoleClaimApi } from './features/role-claims/role-claim.api.js';
 import { registerRoleClaimPages } from './features/role-claims/role-claim.routes.js';
@@ -117,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPages(app, { feedback, db });
   registerRoleClaimApi(app, { roleClaims });
   registerRoleClaimPages(app, { roleClaims });
-  if (app.devMailEnabled) registerDevMailPage(app, { db });
+  if (app.devMailEnabled) registerDevMailPage(app, { outbox: createOutboxService({ db }) });
 
   app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
   app.get(paths.api.openapi, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -28,7 +28,7 @@ function ajvMessage(error: { keyword: string; message?: string; params?: Record<
     case 'additionalProperties':
       return 'This field is not expected';
     case 'type':
-      return `Must be ${String(error.params?.type ?? 'of the right type')}`;
+      return typeof error.params?.type === 'string' ? `Must be ${error.params.type}` : 'Must be of the right type';
     case 'minLength':
       return 'Enter a value';
     case 'maxLength':
@@ -47,8 +47,8 @@ export function toApiError(error: FastifyError | AppError | Error): ApiError {
   if (fastifyError.validation) {
     const fields: Record<string, string> = {};
     for (const item of fastifyError.validation) {
-      const field = fieldOf(item as { instancePath: string; params?: Record<string, unknown> });
-      fields[field] ??= ajvMessage(item as { keyword: string; message?: string; params?: Record<string, unknown> });
+      const field = fieldOf(item);
+      fields[field] ??= ajvMessage(item);
     }
     const invalid = new InvalidInput(fields);
     return { status: 400, code: invalid.code, message: invalid.message, extra: invalid.extra };
