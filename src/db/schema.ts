@@ -114,7 +114,76 @@ export interface ClaimTable {
   reason: string | null;
 }
 
+export interface QualificationTable {
+  id: string;
+  subject_id: string;
+  title: string;
+  level: string;
+  size: string;
+  glh: number;
+}
+
+export interface UnitTable {
+  id: string;
+  qualification_id: string;
+  number: string;
+  title: string;
+  mandatory: number;
+  glh: number;
+  sort_order: number;
+}
+
+export interface LearningAimTable {
+  unit_id: string;
+  code: string;
+  text: string;
+}
+
+export interface CriterionTable {
+  unit_id: string;
+  code: string;
+  grade: string;
+  text: string;
+  sort_order: number;
+}
+
+export interface CourseTable {
+  id: string;
+  centre_id: string;
+  site_id: string;
+  subject_id: string;
+  qualification_id: string;
+  title: string;
+  academic_year: string;
+  start_date: string;
+  end_date: string;
+  status: string;
+  created_by_id: string;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  cloned_from_id: string | null;
+}
+
+export interface CourseUnitTable {
+  course_id: string;
+  unit_id: string;
+}
+
+export interface CourseTeamTable {
+  course_id: string;
+  account_id: string;
+  role: string;
+}
+
 export interface Database {
+  qualifications: QualificationTable;
+  units: UnitTable;
+  learning_aims: LearningAimTable;
+  criteria: CriterionTable;
+  courses: CourseTable;
+  course_units: CourseUnitTable;
+  course_team: CourseTeamTable;
   claims: ClaimTable;
   centres: CentreTable;
   sites: SiteTable;
