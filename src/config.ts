@@ -30,8 +30,14 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/** A setting's value; an empty one (`BASE_URL=` in a .env file) counts as not set. */
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
 function parsePort(env: Env): number {
-  const raw = env.PORT ?? '3000';
+  const raw = value(env, 'PORT') ?? '3000';
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port < 0 || port > 65535) {
     throw new ConfigError('PORT', `"${raw}" is not a port number (0 to 65535)`);
@@ -74,7 +80,7 @@ function parseSmtp(env: Env): string | undefined {
 }
 
 function parseBaseUrl(env: Env, host: string, port: number): string {
-  const raw = env.BASE_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  const raw = value(env, 'BASE_URL') ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   try {
     const url = new URL(raw);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
@@ -85,7 +91,7 @@ function parseBaseUrl(env: Env, host: string, port: number): string {
 }
 
 function parseRateLimit(env: Env): number {
-  const raw = env.RATE_LIMIT_PER_MINUTE ?? '30';
+  const raw = value(env, 'RATE_LIMIT_PER_MINUTE') ?? '30';
   if (!/^\d+$/.test(raw)) {
     throw new ConfigError('RATE_LIMIT_PER_MINUTE', `"${raw}" is not a whole number (0 turns the limit off)`);
   }
@@ -108,8 +114,8 @@ function sessionSecret(env: Env, dataDir: string): string {
 
 export function loadConfig(env: Env = process.env): Config {
   const port = parsePort(env);
-  const host = env.HOST ?? '127.0.0.1';
-  const dataDir = path.resolve(env.DATA_DIR ?? './data');
+  const host = value(env, 'HOST') ?? '127.0.0.1';
+  const dataDir = path.resolve(value(env, 'DATA_DIR') ?? './data');
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
@@ -118,7 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
   const database = parseDatabase(env, dataDir);
   const smtpUrl = parseSmtp(env);
   const baseUrl = parseBaseUrl(env, host, port);
-  const mailFrom = env.MAIL_FROM ?? 'myBTEC <no-reply@mybtec.localhost>';
+  const mailFrom = value(env, 'MAIL_FROM') ?? 'myBTEC <no-reply@mybtec.localhost>';
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `"${mailFrom}" is not an email address`);
   return {
     port,
