@@ -205,3 +205,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 export type ClaimRow = Selectable<ClaimTable>;
+export type CourseRow = Selectable<CourseTable>;

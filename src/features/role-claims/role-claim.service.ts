@@ -2,14 +2,15 @@ import type { Clock } from '../../clock.js';
 import type { Db, Tx } from '../../db/connection.js';
 import { buildActor, type Actor } from '../../domain/actor.js';
 import { approverLabel, approversFor, nextStatus, type ClaimEvent } from '../../domain/claims.js';
-import { decide, type Action, type Target } from '../../domain/permissions.js';
+import { decide, type Target } from '../../domain/permissions.js';
 import { permissionsSentence, roleName, withArticle, type Role } from '../../domain/roles.js';
-import { AppError, Conflict, Forbidden, InvalidInput, NotFound, RoleNotApproved } from '../../errors.js';
+import { AppError, Conflict, InvalidInput, NotFound } from '../../errors.js';
 import { paths } from '../../paths.js';
 import type { Account } from '../accounts/account.repository.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { queueEmail } from '../notifications/outbox.repository.js';
 import { findCentre, findSite, listSites, listSubjects, qualityNomineesOf, type Site, type Subject } from '../organisation/organisation.repository.js';
+import { createAuthoriser } from './authorise.js';
 import {
   approvedLivs,
   changeStatus,
@@ -50,7 +51,7 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
   const approvalLink = `${baseUrl}${paths.approvals}`;
 
   /** The per-request index of who the person is: QN sites, approved and pending roles. */
-  async function loadActor(account: Account): Promise<Actor> {
+  async function loadActor(account: Pick<Account, 'id' | 'name' | 'centreId'>): Promise<Actor> {
     const [qnSiteIds, grants] = await Promise.all([qnSiteIdsOf(db, account.id, account.centreId), grantsOf(db, account.id)]);
     return buildActor({ accountId: account.id, name: account.name, centreId: account.centreId, qnSiteIds, grants });
   }
@@ -66,21 +67,7 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     };
   }
 
-  /** Refuses with the domain's reason; on refusal, names whom to ask. */
-  async function authorise(actor: Actor, action: Action, target: Target, trx: Db | Tx = db): Promise<void> {
-    let decision = decide(actor, action, target);
-    if (decision.allowed) return;
-    if (decision.code === 'not_found') throw new NotFound();
-    const qns = await qualityNomineesOf(trx, target.siteId);
-    const askWho = {
-      livs: await approvedLivs(trx, target.siteId, target.subjectId),
-      qns: [qns.site, qns.centre].filter((p): p is PersonRef => p !== null),
-    };
-    decision = decide(actor, action, { ...target, askWho });
-    if (decision.allowed) return;
-    if (decision.code === 'role_not_approved') throw new RoleNotApproved(decision.reason);
-    throw new Forbidden(decision.reason);
-  }
+  const authorise = createAuthoriser(db);
 
   async function siteOfCentre(actor: Actor, siteId: string): Promise<Site> {
     const site = await findSite(db, siteId);
