@@ -10,6 +10,7 @@ import {
   chromium,
   type BrowserContext,
   type BrowserContextOptions,
+  type CDPSession,
   type Page,
 } from 'playwright-core';
 
@@ -61,6 +62,7 @@ export async function launchBrowser(options: BrowserContextOptions = {}): Promis
     await rm(userDataDir, { recursive: true, force: true });
     throw error;
   }
+  if (options.javaScriptEnabled === false) scriptlessContexts.add(context);
   return {
     context,
     newPage: () => context.newPage(),
@@ -72,6 +74,37 @@ export async function launchBrowser(options: BrowserContextOptions = {}): Promis
       }
     },
   };
+}
+
+// --- Pages without JavaScript -------------------------------------------------------------------
+
+/** Contexts launched with `javaScriptEnabled: false`. */
+const scriptlessContexts = new WeakSet<BrowserContext>();
+/** One DevTools session per such page, kept open: closing it would switch scripts back on. */
+const scriptSwitches = new WeakMap<Page, CDPSession>();
+
+/**
+ * Runs `action` with script execution switched on for a moment in a page of a context launched
+ * with `javaScriptEnabled: false`, then off again; elsewhere it just runs `action`. axe needs this:
+ * it waits on timers, and timers never fire while scripts are off. The page's own scripts stay
+ * unrun (those skipped while it loaded are not run later, and its CSP allows no inline handlers),
+ * so what axe sees is the page as a person without JavaScript gets it.
+ */
+export async function withScriptsRunning<T>(page: Page, action: () => Promise<T>): Promise<T> {
+  if (!scriptlessContexts.has(page.context())) return action();
+  let session = scriptSwitches.get(page);
+  if (!session) {
+    session = await page.context().newCDPSession(page);
+    // A new session believes scripts are on; tell it they are off, so that "on" below takes effect.
+    await session.send('Emulation.setScriptExecutionDisabled', { value: true });
+    scriptSwitches.set(page, session);
+  }
+  await session.send('Emulation.setScriptExecutionDisabled', { value: false });
+  try {
+    return await action();
+  } finally {
+    await session.send('Emulation.setScriptExecutionDisabled', { value: true });
+  }
 }
 
 // --- Accessibility ------------------------------------------------------------------------------
@@ -105,6 +138,10 @@ export interface AccessibilityViolation {
  * Content-Security-Policy blocks inline scripts, and it should stay switched on while we test.
  */
 export async function checkAccessibility(page: Page): Promise<AccessibilityViolation[]> {
+  return withScriptsRunning(page, () => runAxe(page));
+}
+
+async function runAxe(page: Page): Promise<AccessibilityViolation[]> {
   const loaded = await page.evaluate(() => 'axe' in globalThis);
   if (!loaded) await page.evaluate(axeSource);
   const violations = await page.evaluate(async (options) => {
