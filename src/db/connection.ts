@@ -3,6 +3,10 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
   Kysely,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type TableMetadata,
   Migrator,
   OperationNodeTransformer,
   PostgresDialect,
@@ -62,6 +66,27 @@ class SqliteRowLocks implements KyselyPlugin {
   }
 }
 
+/**
+ * Kysely's PostgreSQL introspector reads every schema of the database (the migrator uses it to see
+ * whether its own tables exist): a schema dropped meanwhile by a parallel run makes that query fail
+ * with `schema "…" does not exist`. This one reads the current schema only.
+ */
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ schema: string; name: string; type: string }>`
+        select table_schema as schema, table_name as name, table_type as type
+        from information_schema.tables where table_schema = current_schema()`.execute(db);
+      return rows.map((r) => ({ schema: r.schema, name: r.name, isView: r.type === 'VIEW', columns: [] }));
+    };
+    return {
+      getSchemas: async () => (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows,
+      getTables,
+      getMetadata: async (): Promise<DatabaseMetadata> => ({ tables: await getTables() }),
+    };
+  }
+}
+
 export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
   if (settings.kind === 'sqlite') {
     if (settings.file !== ':memory:') mkdirSync(path.dirname(settings.file), { recursive: true });
@@ -81,7 +106,7 @@ export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
     max: settings.poolSize ?? 10,
     ...(settings.schema ? { options: `-c search_path=${settings.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
