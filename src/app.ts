@@ -23,6 +23,8 @@ import { registerRoleClaimApi } from './features/role-claims/role-claim.api.js';
 import { registerRoleClaimPages } from './features/role-claims/role-claim.routes.js';
 import { createFeedbackService } from './features/pages/feedback.service.js';
 import { registerPages } from './features/pages/pages.routes.js';
+import { registerQualificationApi } from './features/qualifications/qualification.api.js';
+import { createQualificationService } from './features/qualifications/qualification.service.js';
 import { registerAssets } from './http/assets.js';
 import { rateLimitConfig } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -87,9 +89,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
+    // Only the JSON API is documented: every API route has tags, pages have none.
+    hideUntagged: true,
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'myBTEC API', version: '1.0.0', description: 'The JSON API of myBTEC (SPEC §10).' },
+      info: {
+        title: 'myBTEC API',
+        version: '1.0.0',
+        description: 'The JSON API of myBTEC (SPEC §10).',
+      },
       servers: [{ url: config.baseUrl }],
       components: {
         securitySchemes: {
@@ -118,9 +126,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPages(app, { feedback, db });
   registerRoleClaimApi(app, { roleClaims });
   registerRoleClaimPages(app, { roleClaims });
+  registerQualificationApi(app, { qualifications: createQualificationService({ db }) });
   if (app.devMailEnabled) registerDevMailPage(app, { outbox: createOutboxService({ db }) });
 
-  app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
-  app.get(paths.api.openapi, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({
+    ok: true,
+  }));
+  app.get(paths.api.openapi, { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   return app;
 }

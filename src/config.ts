@@ -47,7 +47,8 @@ function parsePort(env: Env): number {
 
 function parseDatabase(env: Env, dataDir: string): Config['database'] {
   const url = env.DATABASE_URL;
-  if (url === undefined || url === '') return { kind: 'sqlite', file: path.join(dataDir, 'mybtec.sqlite') };
+  if (url === undefined || url === '')
+    return { kind: 'sqlite', file: path.join(dataDir, 'mybtec.sqlite') };
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -55,10 +56,16 @@ function parseDatabase(env: Env, dataDir: string): Config['database'] {
     throw new ConfigError('DATABASE_URL', 'is not a URL; use postgres://user@host:port/database');
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `"${parsed.protocol}" is not supported; use postgres://…`);
+    throw new ConfigError(
+      'DATABASE_URL',
+      `"${parsed.protocol}" is not supported; use postgres://…`,
+    );
   }
   if (parsed.hostname === '' || parsed.pathname.length <= 1) {
-    throw new ConfigError('DATABASE_URL', 'needs a host and a database name: postgres://user@host:port/database');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'needs a host and a database name: postgres://user@host:port/database',
+    );
   }
   return { kind: 'postgres', url };
 }
@@ -73,7 +80,10 @@ function parseSmtp(env: Env): string | undefined {
     throw new ConfigError('SMTP_URL', 'is not a URL; use smtp://host:port');
   }
   if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
-    throw new ConfigError('SMTP_URL', `"${parsed.protocol}" is not supported; use smtp:// or smtps://`);
+    throw new ConfigError(
+      'SMTP_URL',
+      `"${parsed.protocol}" is not supported; use smtp:// or smtps://`,
+    );
   }
   if (parsed.hostname === '') throw new ConfigError('SMTP_URL', 'needs a host: smtp://host:port');
   return url;
@@ -93,7 +103,10 @@ function parseBaseUrl(env: Env, host: string, port: number): string {
 function parseRateLimit(env: Env): number {
   const raw = value(env, 'RATE_LIMIT_PER_MINUTE') ?? '30';
   if (!/^\d+$/.test(raw)) {
-    throw new ConfigError('RATE_LIMIT_PER_MINUTE', `"${raw}" is not a whole number (0 turns the limit off)`);
+    throw new ConfigError(
+      'RATE_LIMIT_PER_MINUTE',
+      `"${raw}" is not a whole number (0 turns the limit off)`,
+    );
   }
   return Number(raw);
 }
@@ -102,7 +115,8 @@ function parseRateLimit(env: Env): number {
 function sessionSecret(env: Env, dataDir: string): string {
   const given = env.SESSION_SECRET;
   if (given !== undefined && given !== '') {
-    if (given.length < 32) throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters long');
+    if (given.length < 32)
+      throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters long');
     return given;
   }
   const file = path.join(dataDir, 'session-secret');
@@ -125,7 +139,8 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = parseSmtp(env);
   const baseUrl = parseBaseUrl(env, host, port);
   const mailFrom = value(env, 'MAIL_FROM') ?? 'myBTEC <no-reply@mybtec.localhost>';
-  if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `"${mailFrom}" is not an email address`);
+  if (!/@/.test(mailFrom))
+    throw new ConfigError('MAIL_FROM', `"${mailFrom}" is not an email address`);
   return {
     port,
     host,

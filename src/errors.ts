@@ -27,7 +27,11 @@ export class Unauthenticated extends AppError {
 
 export class InvalidCredentials extends AppError {
   constructor() {
-    super(401, 'invalid_credentials', 'The username or password is not right. Passwords are case sensitive.');
+    super(
+      401,
+      'invalid_credentials',
+      'The username or password is not right. Passwords are case sensitive.',
+    );
   }
 }
 
@@ -54,7 +58,11 @@ export class NoMybtecAccess extends AppError {
 
 export class TermsNotAccepted extends AppError {
   constructor() {
-    super(403, 'terms_not_accepted', 'You need to read and accept the terms and conditions before you use myBTEC.');
+    super(
+      403,
+      'terms_not_accepted',
+      'You need to read and accept the terms and conditions before you use myBTEC.',
+    );
   }
 }
 
@@ -71,7 +79,9 @@ export class RoleNotApproved extends AppError {
 }
 
 export class NotFound extends AppError {
-  constructor(message = 'We could not find that. It may have been removed, or the address may be wrong.') {
+  constructor(
+    message = 'We could not find that. It may have been removed, or the address may be wrong.',
+  ) {
     super(404, 'not_found', message);
   }
 }
@@ -91,7 +101,12 @@ export class RateLimited extends AppError {
 /** "3 December 2026 at 10:15am" in UK time — the GOV.UK style for dates and times. */
 export function formatTime(date: Date): string {
   const zone = { timeZone: 'Europe/London' } as const;
-  const day = date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', ...zone });
+  const day = date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    ...zone,
+  });
   const time = date
     .toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, ...zone })
     .replace(/\s/g, '')

@@ -45,6 +45,7 @@ export const paths = {
     claim: '/api/v1/claims/:id',
     claimRevoke: '/api/v1/claims/:id/revoke',
     approvals: '/api/v1/approvals',
+    qualifications: '/api/v1/qualifications',
     courses: '/api/v1/courses',
     course: '/api/v1/courses/:id',
     courseConfirm: '/api/v1/courses/:id/confirm',

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   }
 
   const handle = openDatabase(
-    config.database.kind === 'sqlite' ? config.database : { kind: 'postgres', url: config.database.url },
+    config.database.kind === 'sqlite'
+      ? config.database
+      : { kind: 'postgres', url: config.database.url },
   );
   try {
     await migrateToLatest(handle.db);
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
   if (process.argv.includes('--demo')) {
     const demo = await loadDemoData(handle.db, systemClock, config.demoPassword);
     const lines = [
-      demo.created ? 'Demo College (centre 99000) loaded.' : 'Demo College (centre 99000) was already loaded.',
+      demo.created
+        ? 'Demo College (centre 99000) loaded.'
+        : 'Demo College (centre 99000) was already loaded.',
       ...demo.logins.map((l) => `  ${l.name.padEnd(20)} ${l.username}`),
       demo.password
         ? `  Password: ${demo.password}${demo.passwordGenerated ? '   (generated now and shown only this once)' : ''}`
@@ -47,10 +51,25 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
   }
 
-  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : fileMailer(path.join(config.dataDir, 'mail'));
+  const mailer = config.smtpUrl
+    ? smtpMailer(config.smtpUrl)
+    : fileMailer(path.join(config.dataDir, 'mail'));
   // An SMTP server that is down does not stop start-up: queued emails wait in the outbox until it is back.
-  const app = await buildApp({ config, db: handle.db, dbKind: handle.kind, clock: systemClock, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-  const worker = createMailWorker({ db: handle.db, kind: handle.kind, mailer, clock: systemClock, from: config.mailFrom, log: app.log });
+  const app = await buildApp({
+    config,
+    db: handle.db,
+    dbKind: handle.kind,
+    clock: systemClock,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  });
+  const worker = createMailWorker({
+    db: handle.db,
+    kind: handle.kind,
+    mailer,
+    clock: systemClock,
+    from: config.mailFrom,
+    log: app.log,
+  });
 
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -58,7 +77,9 @@ async function main(): Promise<void> {
     fail(`PORT: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
   worker.start();
-  log.info(`myBTEC is ready at ${config.baseUrl} (${handle.kind === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`);
+  log.info(
+    `myBTEC is ready at ${config.baseUrl} (${handle.kind === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

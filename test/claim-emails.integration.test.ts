@@ -24,7 +24,10 @@ async function startSmtp(): Promise<{ url: string; messages: Received[]; close()
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        messages.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
@@ -32,11 +35,19 @@ async function startSmtp(): Promise<{ url: string; messages: Received[]; close()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Undoes quoted-printable soft line breaks so the text can be searched. */
-const unfold = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/=E2=80=99/g, '’');
+const unfold = (raw: string) =>
+  raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=3D/g, '=')
+    .replace(/=E2=80=99/g, '’');
 
 forEachDatabase('claim emails delivered over SMTP', (kind) => {
   let t: TestApp;
@@ -60,9 +71,18 @@ forEachDatabase('claim emails delivered over SMTP', (kind) => {
     await buildClaim(t.db, { account: liv, subjectId: 'business', role: 'lead_internal_verifier' });
 
     const mailer = smtpMailer(smtp.url);
-    const worker = createMailWorker({ db: t.db, kind, mailer, clock: t.clock, from: 'myBTEC <no-reply@mybtec.test>', log: pino({ level: 'silent' }) });
+    const worker = createMailWorker({
+      db: t.db,
+      kind,
+      mailer,
+      clock: t.clock,
+      from: 'myBTEC <no-reply@mybtec.test>',
+      log: pino({ level: 'silent' }),
+    });
 
-    const made = await (await signedIn(t.app, teacher.username)).api('POST', paths.api.claims, {
+    const made = await (
+      await signedIn(t.app, teacher.username)
+    ).api('POST', paths.api.claims, {
       siteId: centre.siteIds[0],
       subjectId: 'business',
       role: 'assessor',
@@ -75,7 +95,9 @@ forEachDatabase('claim emails delivered over SMTP', (kind) => {
     expect(review).toContain('Subject: Role claim to review: Tess Teacher, Assessor in Business');
     expect(review).toContain('http://localhost:3000/user-role-approval');
 
-    await (await signedIn(t.app, liv.username)).api('POST', paths.api.approvals, {
+    await (
+      await signedIn(t.app, liv.username)
+    ).api('POST', paths.api.approvals, {
       decisions: [{ claimId, approve: false, reason: 'Please claim Teacher first' }],
     });
     expect(await worker.runOnce()).toEqual({ sent: 1, failed: 0 });
@@ -86,7 +108,11 @@ forEachDatabase('claim emails delivered over SMTP', (kind) => {
     expect(decision).toContain('Subject: Your role claim has been rejected: Assessor in Business');
     expect(decision).toContain('Please claim Teacher first');
     expect(decision).toContain('We suggest you discuss this directly with Liv Lead');
-    const unsent = await t.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute();
+    const unsent = await t.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('sent_at', 'is', null)
+      .execute();
     expect(unsent).toHaveLength(0);
     mailer.close();
   });

@@ -39,7 +39,14 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-const ROW_LOCKS = new Set(['ForUpdate', 'ForShare', 'ForKeyShare', 'ForNoKeyUpdate', 'NoWait', 'SkipLocked']);
+const ROW_LOCKS = new Set([
+  'ForUpdate',
+  'ForShare',
+  'ForKeyShare',
+  'ForNoKeyUpdate',
+  'NoWait',
+  'SkipLocked',
+]);
 
 class StripRowLocks extends OperationNodeTransformer {
   protected override transformSelectQuery(node: SelectQueryNode): SelectQueryNode {
@@ -47,7 +54,9 @@ class StripRowLocks extends OperationNodeTransformer {
     if (!transformed.endModifiers) return transformed;
     return {
       ...transformed,
-      endModifiers: transformed.endModifiers.filter((m) => !(m.modifier && ROW_LOCKS.has(m.modifier))),
+      endModifiers: transformed.endModifiers.filter(
+        (m) => !(m.modifier && ROW_LOCKS.has(m.modifier)),
+      ),
     };
   }
 }
@@ -77,10 +86,16 @@ class CurrentSchemaPostgresDialect extends PostgresDialect {
       const { rows } = await sql<{ schema: string; name: string; type: string }>`
         select table_schema as schema, table_name as name, table_type as type
         from information_schema.tables where table_schema = current_schema()`.execute(db);
-      return rows.map((r) => ({ schema: r.schema, name: r.name, isView: r.type === 'VIEW', columns: [] }));
+      return rows.map((r) => ({
+        schema: r.schema,
+        name: r.name,
+        isView: r.type === 'VIEW',
+        columns: [],
+      }));
     };
     return {
-      getSchemas: async () => (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows,
+      getSchemas: async () =>
+        (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows,
       getTables,
       getMetadata: async (): Promise<DatabaseMetadata> => ({ tables: await getTables() }),
     };
@@ -111,7 +126,10 @@ export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db, options: { schema?: string } = {}): Promise<string[]> {
+export async function migrateToLatest(
+  db: Db,
+  options: { schema?: string } = {},
+): Promise<string[]> {
   // With a schema of its own (tests), the migration bookkeeping tables live there too: Kysely
   // otherwise looks for them in every schema and may find another run's.
   const migrator = new Migrator({

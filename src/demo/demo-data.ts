@@ -50,9 +50,20 @@ const steps = (): DemoStep[] => [loadDemoClaims];
  * Loads the demo centre of SPEC §9. Idempotent: when the centre exists nothing is changed (and
  * the existing passwords are left alone), so running it twice is harmless.
  */
-export async function loadDemoData(db: Db, clock: Clock, demoPassword: string | undefined): Promise<DemoResult> {
-  const logins = DEMO_PEOPLE.map((p) => ({ name: `${p.first} ${p.last}`, username: demoUsername(p.key) }));
-  const existing = await db.selectFrom('centres').select('id').where('id', '=', DEMO_CENTRE.id).executeTakeFirst();
+export async function loadDemoData(
+  db: Db,
+  clock: Clock,
+  demoPassword: string | undefined,
+): Promise<DemoResult> {
+  const logins = DEMO_PEOPLE.map((p) => ({
+    name: `${p.first} ${p.last}`,
+    username: demoUsername(p.key),
+  }));
+  const existing = await db
+    .selectFrom('centres')
+    .select('id')
+    .where('id', '=', DEMO_CENTRE.id)
+    .executeTakeFirst();
   if (existing) {
     for (const step of steps()) await step(db, clock);
     return { created: false, password: demoPassword, passwordGenerated: false, logins };
@@ -82,8 +93,16 @@ export async function loadDemoData(db: Db, clock: Clock, demoPassword: string | 
         terms_accepted_at: null,
       });
     }
-    await trx.updateTable('sites').set({ quality_nominee_id: demoAccountId('qn') }).where('id', '=', 'site-99000').execute();
-    await trx.updateTable('sites').set({ quality_nominee_id: demoAccountId('north.qn') }).where('id', '=', 'site-99001').execute();
+    await trx
+      .updateTable('sites')
+      .set({ quality_nominee_id: demoAccountId('qn') })
+      .where('id', '=', 'site-99000')
+      .execute();
+    await trx
+      .updateTable('sites')
+      .set({ quality_nominee_id: demoAccountId('north.qn') })
+      .where('id', '=', 'site-99001')
+      .execute();
   });
   for (const step of steps()) await step(db, clock);
   return { created: true, password, passwordGenerated: demoPassword === undefined, logins };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildActor } from './actor.js';
-import { courseProblems, courseRoleRefusal, isAcademicYear, nextAcademicYear, type CourseRole } from './courses.js';
+import {
+  courseProblems,
+  courseRoleRefusal,
+  isAcademicYear,
+  nextAcademicYear,
+  type CourseRole,
+} from './courses.js';
 import type { Role } from './roles.js';
 
 const qualification = {
@@ -18,21 +24,41 @@ describe('courseProblems', () => {
   it.each([
     [['u1', 'u2', 'u3', 'u4'], []],
     [['u1', 'u2', 'u3', 'u4', 'u5'], []],
-    [['u1', 'u2', 'u4', 'u5'], ['Unit 3: Personal and Business Finance is mandatory', '60 more guided learning hours are needed']],
+    [
+      ['u1', 'u2', 'u4', 'u5'],
+      [
+        'Unit 3: Personal and Business Finance is mandatory',
+        '60 more guided learning hours are needed',
+      ],
+    ],
     [['u1', 'u2', 'u3'], ['60 more guided learning hours are needed']],
-    [[], ['Unit 1: Exploring Business is mandatory', 'Unit 2: Developing a Marketing Campaign is mandatory', 'Unit 3: Personal and Business Finance is mandatory', '360 more guided learning hours are needed']],
+    [
+      [],
+      [
+        'Unit 1: Exploring Business is mandatory',
+        'Unit 2: Developing a Marketing Campaign is mandatory',
+        'Unit 3: Personal and Business Finance is mandatory',
+        '360 more guided learning hours are needed',
+      ],
+    ],
     [['u1', 'u2', 'u3', 'unknown'], ['60 more guided learning hours are needed']],
   ])('with units %j says %j', (chosen, expected) => {
     expect(courseProblems(qualification, chosen)).toEqual(expected);
   });
 
   it('says "hour is" for a single hour', () => {
-    expect(courseProblems({ glh: 1, units: [] }, [])).toEqual(['1 more guided learning hour is needed']);
+    expect(courseProblems({ glh: 1, units: [] }, [])).toEqual([
+      '1 more guided learning hour is needed',
+    ]);
   });
 });
 
 describe('courseRoleRefusal', () => {
-  const person = (role: Role | undefined, status: 'approved' | 'pending' = 'approved', qn = false) =>
+  const person = (
+    role: Role | undefined,
+    status: 'approved' | 'pending' = 'approved',
+    qn = false,
+  ) =>
     buildActor({
       accountId: 'p',
       name: 'Pat Person',
@@ -45,7 +71,12 @@ describe('courseRoleRefusal', () => {
     ['an approved LIV as leader', person('lead_internal_verifier'), 'course_leader', true],
     ['the site QN as leader', person(undefined, 'approved', true), 'course_leader', true],
     ['an approved IV as leader', person('internal_verifier'), 'course_leader', false],
-    ['a pending Course Leader as leader', person('course_leader', 'pending'), 'course_leader', false],
+    [
+      'a pending Course Leader as leader',
+      person('course_leader', 'pending'),
+      'course_leader',
+      false,
+    ],
     ['an approved Teacher as Teacher', person('teacher'), 'teacher', true],
     ['an approved Teacher as Assessor', person('teacher'), 'assessor', false],
     ['an approved Assessor as Assessor', person('assessor'), 'assessor', true],
@@ -54,7 +85,9 @@ describe('courseRoleRefusal', () => {
     ['someone with no role as Teacher', person(undefined), 'teacher', false],
   ];
   it.each(cases)('%s → allowed %s', (_name, candidate, role, allowed) => {
-    expect(courseRoleRefusal(candidate, 's1', 'business', 'Business', role) === undefined).toBe(allowed);
+    expect(courseRoleRefusal(candidate, 's1', 'business', 'Business', role) === undefined).toBe(
+      allowed,
+    );
   });
 
   it('refuses the same person in another subject or at another site', () => {

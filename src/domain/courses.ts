@@ -2,7 +2,7 @@
 // complete qualification, and whether a person may be put on a course in a given role.
 
 import { approvedRank, type Actor } from './actor.js';
-import { rankOf, roleName, type Role } from './roles.js';
+import { rankOf, roleName } from './roles.js';
 
 export const COURSE_STATUSES = ['draft', 'confirmed', 'archived'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
@@ -24,14 +24,20 @@ export interface UnitInfo {
  * What stops a course being confirmed, each in a sentence: every mandatory unit chosen, and the
  * chosen units' guided learning hours at least the qualification's.
  */
-export function courseProblems(qualification: { glh: number; units: readonly UnitInfo[] }, chosenUnitIds: Iterable<string>): string[] {
+export function courseProblems(
+  qualification: { glh: number; units: readonly UnitInfo[] },
+  chosenUnitIds: Iterable<string>,
+): string[] {
   const chosen = new Set(chosenUnitIds);
   const problems = qualification.units
     .filter((unit) => unit.mandatory && !chosen.has(unit.id))
     .map((unit) => `Unit ${unit.number}: ${unit.title} is mandatory`);
-  const total = qualification.units.filter((unit) => chosen.has(unit.id)).reduce((sum, unit) => sum + unit.glh, 0);
+  const total = qualification.units
+    .filter((unit) => chosen.has(unit.id))
+    .reduce((sum, unit) => sum + unit.glh, 0);
   const short = qualification.glh - total;
-  if (short > 0) problems.push(`${short} more guided learning ${short === 1 ? 'hour is' : 'hours are'} needed`);
+  if (short > 0)
+    problems.push(`${short} more guided learning ${short === 1 ? 'hour is' : 'hours are'} needed`);
   return problems;
 }
 
@@ -40,10 +46,19 @@ export function courseProblems(qualification: { glh: number; units: readonly Uni
  * approved role of at least that rank there (a Quality Nominee holds every role at their sites).
  * When not, the sentence says why.
  */
-export function courseRoleRefusal(candidate: Actor, siteId: string, subjectId: string, subjectName: string, role: CourseRole): string | undefined {
+export function courseRoleRefusal(
+  candidate: Actor,
+  siteId: string,
+  subjectId: string,
+  subjectName: string,
+  role: CourseRole,
+): string | undefined {
   if (approvedRank(candidate, siteId, subjectId) >= rankOf(role)) return undefined;
-  const needed = role === 'course_leader' ? 'an approved Course Leader or Lead Internal Verifier' : `an approved ${roleName(role as Role)} or above`;
-  return `${candidate.name} cannot be added as ${role === 'course_leader' ? 'Course Leader' : roleName(role as Role)}: they must be ${needed} in ${subjectName}`;
+  const needed =
+    role === 'course_leader'
+      ? 'an approved Course Leader or Lead Internal Verifier'
+      : `an approved ${roleName(role)} or above`;
+  return `${candidate.name} cannot be added as ${role === 'course_leader' ? 'Course Leader' : roleName(role)}: they must be ${needed} in ${subjectName}`;
 }
 
 /** `2026/27`: the academic year starting in 2026. */

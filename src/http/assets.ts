@@ -21,8 +21,14 @@ function govukStylesheet(): string {
 
 export async function registerAssets(app: FastifyInstance): Promise<void> {
   const css = govukStylesheet();
-  app.get(`${paths.assets}/govuk-frontend.css`, { config: { access: 'public' } }, (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
+  app.get(
+    `${paths.assets}/govuk-frontend.css`,
+    { config: { access: 'public' } },
+    (_request, reply) =>
+      reply
+        .type('text/css; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(css),
   );
   await app.register(async (assets) => {
     // Static files are for everyone, signed in or not.

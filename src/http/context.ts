@@ -37,7 +37,8 @@ declare module 'fastify' {
 }
 
 /** Spread into a route's `config`: the per-address limit on log-in and password reset, or none. */
-export type RateLimitConfig = { rateLimit: { max: number; timeWindow: string } } | Record<string, never>;
+export type RateLimitConfig =
+  { rateLimit: { max: number; timeWindow: string } } | Record<string, never>;
 
 export function rateLimitConfig(perMinute: number): RateLimitConfig {
   return perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {};

@@ -21,14 +21,20 @@ function fieldOf(error: { instancePath: string; params?: Record<string, unknown>
   return [base, leaf].filter(Boolean).join('.') || 'body';
 }
 
-function ajvMessage(error: { keyword: string; message?: string; params?: Record<string, unknown> }): string {
+function ajvMessage(error: {
+  keyword: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}): string {
   switch (error.keyword) {
     case 'required':
       return 'Enter a value';
     case 'additionalProperties':
       return 'This field is not expected';
     case 'type':
-      return typeof error.params?.type === 'string' ? `Must be ${error.params.type}` : 'Must be of the right type';
+      return typeof error.params?.type === 'string'
+        ? `Must be ${error.params.type}`
+        : 'Must be of the right type';
     case 'minLength':
       return 'Enter a value';
     case 'maxLength':
@@ -36,13 +42,16 @@ function ajvMessage(error: { keyword: string; message?: string; params?: Record<
     case 'format':
       return `Must be a valid ${String(error.params?.format)}`;
     default:
-      return error.message ? error.message.charAt(0).toUpperCase() + error.message.slice(1) : 'Not valid';
+      return error.message
+        ? error.message.charAt(0).toUpperCase() + error.message.slice(1)
+        : 'Not valid';
   }
 }
 
 /** Every error the service can answer with, as the status, code and sentence of SPEC §10. */
 export function toApiError(error: FastifyError | AppError | Error): ApiError {
-  if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message, extra: error.extra };
+  if (error instanceof AppError)
+    return { status: error.status, code: error.code, message: error.message, extra: error.extra };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const fields: Record<string, string> = {};
@@ -59,27 +68,61 @@ export function toApiError(error: FastifyError | AppError | Error): ApiError {
       return {
         status: 403,
         code: 'csrf',
-        message: 'This form has expired or did not come from myBTEC. Go back, reload the page and try again.',
+        message:
+          'This form has expired or did not come from myBTEC. Go back, reload the page and try again.',
       };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'payload_too_large', message: 'What you sent is too large (over 1 MB).' };
+      return {
+        status: 413,
+        code: 'payload_too_large',
+        message: 'What you sent is too large (over 1 MB).',
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'invalid_input', message: 'Send JSON (application/json) or a form.' };
+      return {
+        status: 415,
+        code: 'invalid_input',
+        message: 'Send JSON (application/json) or a form.',
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 400, code: 'invalid_input', message: 'The request body is empty or malformed.', extra: { fields: {} } };
+      return {
+        status: 400,
+        code: 'invalid_input',
+        message: 'The request body is empty or malformed.',
+        extra: { fields: {} },
+      };
   }
   const status = fastifyError.statusCode ?? 500;
-  if (status === 429) return { status, code: 'rate_limited', message: 'There have been too many attempts. Wait a minute and try again.' };
+  if (status === 429)
+    return {
+      status,
+      code: 'rate_limited',
+      message: 'There have been too many attempts. Wait a minute and try again.',
+    };
   if (error instanceof SyntaxError || (status === 400 && /JSON/i.test(error.message))) {
-    return { status: 400, code: 'invalid_input', message: 'The request body is not valid JSON.', extra: { fields: {} } };
+    return {
+      status: 400,
+      code: 'invalid_input',
+      message: 'The request body is not valid JSON.',
+      extra: { fields: {} },
+    };
   }
   if (status === 404) return { status, code: 'not_found', message: new NotFound().message };
-  if (status >= 400 && status < 500) return { status, code: 'invalid_input', message: 'The request could not be understood.', extra: { fields: {} } };
+  if (status >= 400 && status < 500)
+    return {
+      status,
+      code: 'invalid_input',
+      message: 'The request could not be understood.',
+      extra: { fields: {} },
+    };
   return { status: 500, code: 'internal_error', message: SERVER_ERROR };
 }
 
-async function sendPage(request: FastifyRequest, reply: FastifyReply, apiError: ApiError): Promise<FastifyReply> {
+async function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  apiError: ApiError,
+): Promise<FastifyReply> {
   if (apiError.code === 'unauthenticated') return reply.redirect(paths.login, 303);
   if (apiError.code === 'terms_not_accepted') return reply.redirect(paths.terms, 303);
   const titles: Record<number, string> = {
@@ -95,7 +138,10 @@ async function sendPage(request: FastifyRequest, reply: FastifyReply, apiError: 
     request,
     reply,
     'error.njk',
-    { title: titles[apiError.status] ?? 'Sorry, there is a problem with the service', message: apiError.message },
+    {
+      title: titles[apiError.status] ?? 'Sorry, there is a problem with the service',
+      message: apiError.message,
+    },
     apiError.status,
   );
 }
@@ -110,7 +156,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply
         .code(apiError.status)
         .header('cache-control', 'no-store')
-        .send({ error: { code: apiError.code, message: apiError.message, ...(apiError.extra ?? {}) } });
+        .send({
+          error: { code: apiError.code, message: apiError.message, ...(apiError.extra ?? {}) },
+        });
     }
     try {
       return await sendPage(request, reply, apiError);
@@ -121,11 +169,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler(async (request, reply) => {
-    const error = new NotFound(isApiPath(request.url) ? undefined : 'If you typed the web address, check it is correct.');
+    const error = new NotFound(
+      isApiPath(request.url) ? undefined : 'If you typed the web address, check it is correct.',
+    );
     if (isApiPath(request.url)) {
       return reply.code(404).send({ error: { code: error.code, message: new NotFound().message } });
     }
     request.account ??= null;
-    return render(request, reply, 'error.njk', { title: 'Page not found', message: error.message }, 404);
+    return render(
+      request,
+      reply,
+      'error.njk',
+      { title: 'Page not found', message: error.message },
+      404,
+    );
   });
 }

@@ -53,7 +53,9 @@ export function registerGuard(
   app.decorateRequest('homeSiteNumber', null);
 
   app.addHook('preValidation', async (request) => {
-    const access: Access = request.is404 ? 'public' : (request.routeOptions.config?.access ?? 'mybtec');
+    const access: Access = request.is404
+      ? 'public'
+      : (request.routeOptions.config?.access ?? 'mybtec');
     await loadAccount(request, deps.db, deps.clock);
     if (access === 'public') return;
     const account = request.account;
@@ -62,7 +64,9 @@ export function registerGuard(
     if (account.termsVersion !== TERMS_VERSION) throw new TermsNotAccepted();
     if (access === 'exams-officer') {
       if (!account.examsOfficer) {
-        throw new Forbidden('Only an Examinations Officer can manage accounts. Ask your Examinations Officer.');
+        throw new Forbidden(
+          'Only an Examinations Officer can manage accounts. Ask your Examinations Officer.',
+        );
       }
       return;
     }
@@ -71,7 +75,11 @@ export function registerGuard(
   });
 
   app.addHook('preValidation', (request, reply, done) => {
-    if (SAFE_METHODS.has(request.method) || request.routeOptions.config?.csrf === false || !request.routeOptions.url) {
+    if (
+      SAFE_METHODS.has(request.method) ||
+      request.routeOptions.config?.csrf === false ||
+      !request.routeOptions.url
+    ) {
       done();
       return;
     }

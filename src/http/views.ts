@@ -11,7 +11,10 @@ export interface PageError {
   text: string;
 }
 
-export async function registerViews(app: FastifyInstance, options: { production: boolean }): Promise<void> {
+export async function registerViews(
+  app: FastifyInstance,
+  options: { production: boolean },
+): Promise<void> {
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: [
@@ -26,8 +29,12 @@ export async function registerViews(app: FastifyInstance, options: { production:
       onConfigure: (env: nunjucks.Environment) => {
         env.addGlobal('paths', paths);
         // The error summary links each message to the field it is about.
-        env.addFilter('errorLinks', (list: PageError[]) => list.map((e) => ({ text: e.text, href: `#${e.field}` })));
-        env.addFilter('dateTime', (value: string | null | undefined) => (value ? formatTime(new Date(value)) : ''));
+        env.addFilter('errorLinks', (list: PageError[]) =>
+          list.map((e) => ({ text: e.text, href: `#${e.field}` })),
+        );
+        env.addFilter('dateTime', (value: string | null | undefined) =>
+          value ? formatTime(new Date(value)) : '',
+        );
         env.addFilter('date', (value: string | null | undefined) =>
           value
             ? new Date(value).toLocaleDateString('en-GB', {

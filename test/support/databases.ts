@@ -10,7 +10,9 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db
 export type DatabaseKind = 'sqlite' | 'postgres';
 
 /** SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (scripts/test.mjs says so loudly when not). */
-export const databaseKinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+export const databaseKinds: DatabaseKind[] = process.env.TEST_DATABASE_URL
+  ? ['sqlite', 'postgres']
+  : ['sqlite'];
 
 export interface TestDatabase extends DatabaseHandle {
   /** Closes the connection and throws the database away. */

@@ -2,7 +2,10 @@ import type { Db } from '../../src/db/connection.js';
 import { insertAccount } from '../../src/features/accounts/account.repository.js';
 import { hashPassword } from '../../src/features/accounts/password.js';
 import { TERMS_VERSION } from '../../src/features/accounts/terms.js';
-import { insertCentre, insertSite } from '../../src/features/organisation/organisation.repository.js';
+import {
+  insertCentre,
+  insertSite,
+} from '../../src/features/organisation/organisation.repository.js';
 import { newId } from '../../src/lib/ids.js';
 
 export const PASSWORD = 'Correct-Horse-7';
@@ -19,15 +22,27 @@ export interface BuiltCentre {
 }
 
 /** A centre with `sites` sites; the first site's number is the centre number. */
-export async function buildCentre(db: Db, options: { sites?: number; name?: string } = {}): Promise<BuiltCentre> {
+export async function buildCentre(
+  db: Db,
+  options: { sites?: number; name?: string } = {},
+): Promise<BuiltCentre> {
   const n = next();
   const number = String(10000 + ((n * 37 + process.pid) % 89999));
   const id = newId();
-  await insertCentre(db, { id, number: `${number}-${n}`, name: options.name ?? `Test College ${n}` });
+  await insertCentre(db, {
+    id,
+    number: `${number}-${n}`,
+    name: options.name ?? `Test College ${n}`,
+  });
   const siteIds: string[] = [];
   for (let i = 0; i < (options.sites ?? 1); i += 1) {
     const siteId = newId();
-    await insertSite(db, { id: siteId, centreId: id, number: `${number}-${n}-${i}`, name: i === 0 ? 'Main site' : `Site ${i + 1}` });
+    await insertSite(db, {
+      id: siteId,
+      centreId: id,
+      number: `${number}-${n}-${i}`,
+      name: i === 0 ? 'Main site' : `Site ${i + 1}`,
+    });
     siteIds.push(siteId);
   }
   return { id, number, siteIds };
@@ -67,7 +82,12 @@ export async function buildAccount(
     username,
     first_name: first,
     last_name: last,
-    password_hash: options.password === null ? null : options.password ? await hashPassword(options.password) : await passwordHash(),
+    password_hash:
+      options.password === null
+        ? null
+        : options.password
+          ? await hashPassword(options.password)
+          : await passwordHash(),
     mybtec_access: options.mybtecAccess === false ? 0 : 1,
     exams_officer: options.examsOfficer ? 1 : 0,
     created_at: new Date('2026-01-01T00:00:00Z').toISOString(),
@@ -75,7 +95,8 @@ export async function buildAccount(
     failed_logins: 0,
     locked_until: null,
     terms_version: options.termsAccepted === false ? null : TERMS_VERSION,
-    terms_accepted_at: options.termsAccepted === false ? null : new Date('2026-01-01T00:00:00Z').toISOString(),
+    terms_accepted_at:
+      options.termsAccepted === false ? null : new Date('2026-01-01T00:00:00Z').toISOString(),
   });
   return { id, username, name: `${first} ${last}`, centreId: centre.id, siteId };
 }
@@ -104,7 +125,8 @@ export async function buildClaim(
       status: claim.status ?? 'approved',
       approvers: '[]',
       created_at: new Date('2026-02-01T00:00:00Z').toISOString(),
-      decided_at: claim.status === 'pending' ? null : new Date('2026-02-02T00:00:00Z').toISOString(),
+      decided_at:
+        claim.status === 'pending' ? null : new Date('2026-02-02T00:00:00Z').toISOString(),
       decided_by_id: null,
       decided_by_name: null,
       reason: null,
@@ -114,7 +136,21 @@ export async function buildClaim(
 }
 
 /** Records the Quality Nominee of a site, or of the whole centre when no site is given. */
-export async function makeQualityNominee(db: Db, account: BuiltAccount, siteId?: string): Promise<void> {
-  if (siteId) await db.updateTable('sites').set({ quality_nominee_id: account.id }).where('id', '=', siteId).execute();
-  else await db.updateTable('centres').set({ quality_nominee_id: account.id }).where('id', '=', account.centreId).execute();
+export async function makeQualityNominee(
+  db: Db,
+  account: BuiltAccount,
+  siteId?: string,
+): Promise<void> {
+  if (siteId)
+    await db
+      .updateTable('sites')
+      .set({ quality_nominee_id: account.id })
+      .where('id', '=', siteId)
+      .execute();
+  else
+    await db
+      .updateTable('centres')
+      .set({ quality_nominee_id: account.id })
+      .where('id', '=', account.centreId)
+      .execute();
 }

@@ -13,7 +13,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(kind: DatabaseKind, config: Partial<AppDeps['config']> = {}): Promise<TestApp> {
+export async function createTestApp(
+  kind: DatabaseKind,
+  config: Partial<AppDeps['config']> = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const clock = new FixedClock();
   const app = await buildApp({
@@ -75,7 +78,10 @@ export class Agent {
   async request(options: InjectOptions): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({
       ...options,
-      headers: { ...(options.headers ?? {}), ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
+      headers: {
+        ...(options.headers ?? {}),
+        ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
+      },
     });
     this.remember(response);
     return response;
@@ -86,7 +92,11 @@ export class Agent {
   }
 
   /** Posts a form; includes the CSRF token unless `csrf: false`. */
-  form(url: string, body: Record<string, string | string[]>, options: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
+  form(
+    url: string,
+    body: Record<string, string | string[]>,
+    options: { csrf?: boolean } = {},
+  ): Promise<LightMyRequestResponse> {
     const fields = new URLSearchParams();
     for (const [key, value] of Object.entries(body)) {
       for (const v of Array.isArray(value) ? value : [value]) fields.append(key, v);
@@ -100,12 +110,26 @@ export class Agent {
     });
   }
 
-  api(method: InjectOptions['method'], url: string, body?: unknown, options: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
+  api(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    options: { csrf?: boolean } = {},
+  ): Promise<LightMyRequestResponse> {
     return this.request({
       method,
       url,
-      ...(body !== undefined ? { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-      ...(options.csrf !== false && this.csrfToken ? { headers: { 'x-csrf-token': this.csrfToken, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) } } : {}),
+      ...(body !== undefined
+        ? { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+        : {}),
+      ...(options.csrf !== false && this.csrfToken
+        ? {
+            headers: {
+              'x-csrf-token': this.csrfToken,
+              ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+          }
+        : {}),
     });
   }
 
@@ -131,9 +155,14 @@ export class Agent {
   }
 }
 
-export async function signedIn(app: FastifyInstance, username: string, password = PASSWORD): Promise<Agent> {
+export async function signedIn(
+  app: FastifyInstance,
+  username: string,
+  password = PASSWORD,
+): Promise<Agent> {
   const agent = new Agent(app);
   const response = await agent.signIn(username, password);
-  if (response.statusCode !== 303) throw new Error(`sign-in failed with ${response.statusCode}: ${response.body.slice(0, 500)}`);
+  if (response.statusCode !== 303)
+    throw new Error(`sign-in failed with ${response.statusCode}: ${response.body.slice(0, 500)}`);
   return agent;
 }

@@ -47,7 +47,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('terms_version', 'text')
     .addColumn('terms_accepted_at', 'text')
     .execute();
-  await db.schema.createIndex('accounts_centre').on('accounts').columns(['centre_id', 'last_name']).execute();
+  await db.schema
+    .createIndex('accounts_centre')
+    .on('accounts')
+    .columns(['centre_id', 'last_name'])
+    .execute();
 
   await db.schema
     .createTable('sessions')
@@ -85,8 +89,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ip', 'text')
     .addColumn('details', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_centre_at').on('audit_events').columns(['centre_id', 'at']).execute();
-  await db.schema.createIndex('audit_site_at').on('audit_events').columns(['site_id', 'at']).execute();
+  await db.schema
+    .createIndex('audit_centre_at')
+    .on('audit_events')
+    .columns(['centre_id', 'at'])
+    .execute();
+  await db.schema
+    .createIndex('audit_site_at')
+    .on('audit_events')
+    .columns(['site_id', 'at'])
+    .execute();
 
   await db.schema
     .createTable('outbox')
@@ -101,7 +113,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'text')
     .addColumn('last_error', 'text')
     .execute();
-  await db.schema.createIndex('outbox_due').on('outbox').columns(['sent_at', 'next_attempt_at']).execute();
+  await db.schema
+    .createIndex('outbox_due')
+    .on('outbox')
+    .columns(['sent_at', 'next_attempt_at'])
+    .execute();
 
   await db.schema
     .createTable('feedback')
@@ -112,7 +128,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('message', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('feedback_site').on('feedback').columns(['site_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('feedback_site')
+    .on('feedback')
+    .columns(['site_id', 'created_at'])
+    .execute();
 
   // The audit log is append-only: the database itself refuses updates and deletes.
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
@@ -130,7 +150,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration works on the untyped schema
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['feedback', 'outbox', 'audit_events', 'password_resets', 'sessions', 'accounts', 'subjects', 'sites', 'centres']) {
+  for (const table of [
+    'feedback',
+    'outbox',
+    'audit_events',
+    'password_resets',
+    'sessions',
+    'accounts',
+    'subjects',
+    'sites',
+    'centres',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -34,9 +34,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .where(sql.ref('status'), '=', 'approved')
     .execute();
-  await db.schema.createIndex('claims_team_status').on('claims').columns(['site_id', 'subject_id', 'status', 'role']).execute();
-  await db.schema.createIndex('claims_site_status').on('claims').columns(['site_id', 'status', 'created_at']).execute();
-  await db.schema.createIndex('claims_claimant').on('claims').columns(['claimant_id', 'status']).execute();
+  await db.schema
+    .createIndex('claims_team_status')
+    .on('claims')
+    .columns(['site_id', 'subject_id', 'status', 'role'])
+    .execute();
+  await db.schema
+    .createIndex('claims_site_status')
+    .on('claims')
+    .columns(['site_id', 'status', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('claims_claimant')
+    .on('claims')
+    .columns(['claimant_id', 'status'])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration works on the untyped schema

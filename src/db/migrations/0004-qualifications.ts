@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('size', 'text', (c) => c.notNull())
     .addColumn('glh', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('qualifications_subject').on('qualifications').column('subject_id').execute();
+  await db.schema
+    .createIndex('qualifications_subject')
+    .on('qualifications')
+    .column('subject_id')
+    .execute();
 
   await db.schema
     .createTable('units')
@@ -25,7 +29,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('glh', 'integer', (c) => c.notNull())
     .addColumn('sort_order', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('units_qualification').on('units').columns(['qualification_id', 'sort_order']).execute();
+  await db.schema
+    .createIndex('units_qualification')
+    .on('units')
+    .columns(['qualification_id', 'sort_order'])
+    .execute();
 
   await db.schema
     .createTable('learning_aims')
@@ -48,5 +56,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration works on the untyped schema
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['criteria', 'learning_aims', 'units', 'qualifications']) await db.schema.dropTable(table).execute();
+  for (const table of ['criteria', 'learning_aims', 'units', 'qualifications'])
+    await db.schema.dropTable(table).execute();
 }

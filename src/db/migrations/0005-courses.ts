@@ -22,8 +22,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('confirmed_at', 'text')
     .addColumn('cloned_from_id', 'text')
     .execute();
-  await db.schema.createIndex('courses_team').on('courses').columns(['site_id', 'subject_id', 'status']).execute();
-  await db.schema.createIndex('courses_centre').on('courses').columns(['centre_id', 'academic_year']).execute();
+  await db.schema
+    .createIndex('courses_team')
+    .on('courses')
+    .columns(['site_id', 'subject_id', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('courses_centre')
+    .on('courses')
+    .columns(['centre_id', 'academic_year'])
+    .execute();
 
   await db.schema
     .createTable('course_units')
@@ -40,10 +48,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('role', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('course_team_pk', ['course_id', 'account_id'])
     .execute();
-  await db.schema.createIndex('course_team_account').on('course_team').column('account_id').execute();
+  await db.schema
+    .createIndex('course_team_account')
+    .on('course_team')
+    .column('account_id')
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration works on the untyped schema
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['course_team', 'course_units', 'courses']) await db.schema.dropTable(table).execute();
+  for (const table of ['course_team', 'course_units', 'courses'])
+    await db.schema.dropTable(table).execute();
 }

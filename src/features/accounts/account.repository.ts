@@ -39,8 +39,15 @@ export function normaliseUsername(username: string): string {
   return username.trim().toLowerCase();
 }
 
-export async function findAccountRowByUsername(db: DbOrTx, username: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('username', '=', normaliseUsername(username)).executeTakeFirst();
+export async function findAccountRowByUsername(
+  db: DbOrTx,
+  username: string,
+): Promise<AccountRow | undefined> {
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('username', '=', normaliseUsername(username))
+    .executeTakeFirst();
 }
 
 export async function findAccountById(db: DbOrTx, id: string): Promise<Account | undefined> {
@@ -48,7 +55,11 @@ export async function findAccountById(db: DbOrTx, id: string): Promise<Account |
   return row && toAccount(row);
 }
 
-export async function findAccountInCentre(db: DbOrTx, centreId: string, id: string): Promise<Account | undefined> {
+export async function findAccountInCentre(
+  db: DbOrTx,
+  centreId: string,
+  id: string,
+): Promise<Account | undefined> {
   const row = await db
     .selectFrom('accounts')
     .selectAll()

@@ -27,7 +27,11 @@ export interface AccountServiceDeps {
 
 export type AccountService = ReturnType<typeof createAccountService>;
 
-type LoginOutcome = { kind: 'ok' } | { kind: 'wrong_password' } | { kind: 'no_access' } | { kind: 'locked'; until: Date };
+type LoginOutcome =
+  | { kind: 'ok' }
+  | { kind: 'wrong_password' }
+  | { kind: 'no_access' }
+  | { kind: 'locked'; until: Date };
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -74,8 +78,16 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
         const failures = current.failed_logins + 1;
         if (failures >= MAX_FAILED_LOGINS) {
           const lockedUntil = new Date(now.getTime() + LOCK_MS);
-          await updateAccount(trx, row.id, { failed_logins: 0, locked_until: lockedUntil.toISOString() });
-          await recordAudit(trx, { ...base, at: now, action: 'login.locked', details: { lockedUntil } });
+          await updateAccount(trx, row.id, {
+            failed_logins: 0,
+            locked_until: lockedUntil.toISOString(),
+          });
+          await recordAudit(trx, {
+            ...base,
+            at: now,
+            action: 'login.locked',
+            details: { lockedUntil },
+          });
           return { kind: 'locked', until: lockedUntil };
         }
         await updateAccount(trx, row.id, { failed_logins: failures });
@@ -86,7 +98,11 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
         await recordAudit(trx, { ...base, at: now, action: 'login.refused_no_access' });
         return { kind: 'no_access' };
       }
-      await updateAccount(trx, row.id, { failed_logins: 0, locked_until: null, last_login_at: now.toISOString() });
+      await updateAccount(trx, row.id, {
+        failed_logins: 0,
+        locked_until: null,
+        last_login_at: now.toISOString(),
+      });
       await recordAudit(trx, { ...base, at: now, action: 'login.succeeded' });
       return { kind: 'ok' };
     });
@@ -98,7 +114,12 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
       case 'no_access':
         throw new NoMybtecAccess();
       case 'ok':
-        return toAccount({ ...row, failed_logins: 0, locked_until: null, last_login_at: now.toISOString() });
+        return toAccount({
+          ...row,
+          failed_logins: 0,
+          locked_until: null,
+          last_login_at: now.toISOString(),
+        });
     }
   }
 
@@ -116,7 +137,10 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
   async function acceptTerms(account: Account, ip: string): Promise<void> {
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
-      await updateAccount(trx, account.id, { terms_version: TERMS_VERSION, terms_accepted_at: now.toISOString() });
+      await updateAccount(trx, account.id, {
+        terms_version: TERMS_VERSION,
+        terms_accepted_at: now.toISOString(),
+      });
       await recordAudit(trx, {
         at: now,
         actor: { id: account.id, name: account.name },
@@ -173,7 +197,11 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
       if (row) {
-        await sendPasswordLink(trx, { id: row.id, username: row.username, firstName: row.first_name }, 'reset');
+        await sendPasswordLink(
+          trx,
+          { id: row.id, username: row.username, firstName: row.first_name },
+          'reset',
+        );
       }
       await recordAudit(trx, {
         at: now,
@@ -225,7 +253,11 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
       if (Number(claimed.numUpdatedRows) !== 1) {
         throw new InvalidInput({ token: 'This link has already been used. Ask for a new one.' });
       }
-      await updateAccount(trx, link.account_id, { password_hash: passwordHash, failed_logins: 0, locked_until: null });
+      await updateAccount(trx, link.account_id, {
+        password_hash: passwordHash,
+        failed_logins: 0,
+        locked_until: null,
+      });
       // Anyone signed in with the old password is signed out.
       await trx.deleteFrom('sessions').where('account_id', '=', link.account_id).execute();
       const account = await findAccountById(trx, link.account_id);

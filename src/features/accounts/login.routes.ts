@@ -16,7 +16,11 @@ export function landingPath(account: Account): string {
 }
 
 /** A fresh session id at sign-in, so an id planted before sign-in is worth nothing after. */
-export async function startSession(request: FastifyRequest, account: Account, now: Date): Promise<void> {
+export async function startSession(
+  request: FastifyRequest,
+  account: Account,
+  now: Date,
+): Promise<void> {
   await request.session.regenerate();
   request.session.accountId = account.id;
   request.session.signedInAt = now.toISOString();
@@ -28,8 +32,12 @@ export function registerLoginPages(
   deps: { accounts: AccountService; now: () => Date; limit: RateLimitConfig },
 ): void {
   const { accounts } = deps;
-  const showLogin = (request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}, status = 200) =>
-    render(request, reply, 'accounts/views/login.njk', data, status);
+  const showLogin = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: Record<string, unknown> = {},
+    status = 200,
+  ) => render(request, reply, 'accounts/views/login.njk', data, status);
 
   app.get(paths.login, { config: { access: 'public' } }, async (request, reply) => {
     if (request.account) return reply.redirect(landingPath(request.account), 303);
@@ -65,7 +73,9 @@ export function registerLoginPages(
   });
 
   app.get(paths.terms, { config: { access: 'session' } }, async (request, reply) =>
-    render(request, reply, 'accounts/views/terms.njk', { alreadyAccepted: request.account?.termsVersion === TERMS_VERSION }),
+    render(request, reply, 'accounts/views/terms.njk', {
+      alreadyAccepted: request.account?.termsVersion === TERMS_VERSION,
+    }),
   );
 
   app.post(paths.terms, { config: { access: 'session' } }, async (request, reply) => {
@@ -75,7 +85,11 @@ export function registerLoginPages(
         request,
         reply,
         'accounts/views/terms.njk',
-        { errors: { accept: 'Select that you have read and accept the terms and conditions to use myBTEC' } },
+        {
+          errors: {
+            accept: 'Select that you have read and accept the terms and conditions to use myBTEC',
+          },
+        },
         400,
       );
     }
@@ -87,48 +101,73 @@ export function registerLoginPages(
     render(request, reply, 'accounts/views/forgotten-password.njk'),
   );
 
-  app.post(paths.forgottenPassword, { config: { access: 'public', ...deps.limit } }, async (request, reply) => {
-    const username = text(asForm(request.body), 'username');
-    if (!username || !/^[^\s@]+@[^\s@]+$/.test(username)) {
-      return render(
-        request,
-        reply,
-        'accounts/views/forgotten-password.njk',
-        { username, errors: { username: 'Enter your username, which is your email address, like name@school.ac.uk' } },
-        400,
-      );
-    }
-    await accounts.requestPasswordReset(username, request.ip);
-    return render(request, reply, 'accounts/views/forgotten-password-sent.njk', { username });
-  });
+  app.post(
+    paths.forgottenPassword,
+    { config: { access: 'public', ...deps.limit } },
+    async (request, reply) => {
+      const username = text(asForm(request.body), 'username');
+      if (!username || !/^[^\s@]+@[^\s@]+$/.test(username)) {
+        return render(
+          request,
+          reply,
+          'accounts/views/forgotten-password.njk',
+          {
+            username,
+            errors: {
+              username: 'Enter your username, which is your email address, like name@school.ac.uk',
+            },
+          },
+          400,
+        );
+      }
+      await accounts.requestPasswordReset(username, request.ip);
+      return render(request, reply, 'accounts/views/forgotten-password-sent.njk', { username });
+    },
+  );
 
   app.get(paths.resetPassword, { config: { access: 'public' } }, async (request, reply) => {
     const token = text(asForm(request.query), 'token');
     const valid = token !== '' && (await accounts.resetLinkValid(token));
-    return render(request, reply, 'accounts/views/reset-password.njk', { token, valid }, valid ? 200 : 400);
+    return render(
+      request,
+      reply,
+      'accounts/views/reset-password.njk',
+      { token, valid },
+      valid ? 200 : 400,
+    );
   });
 
-  app.post(paths.resetPassword, { config: { access: 'public', ...deps.limit } }, async (request, reply) => {
-    const form = asForm(request.body);
-    const token = text(form, 'token');
-    const password = raw(form, 'password');
-    const confirm = raw(form, 'confirmPassword');
-    if (password !== confirm) {
-      return render(
-        request,
-        reply,
-        'accounts/views/reset-password.njk',
-        { token, valid: true, errors: { confirmPassword: 'The passwords do not match' } },
-        400,
-      );
-    }
-    try {
-      await accounts.resetPassword(token, password, request.ip);
-    } catch (error) {
-      if (!(error instanceof InvalidInput)) throw error;
-      const valid = !('token' in error.fields);
-      return render(request, reply, 'accounts/views/reset-password.njk', { token, valid, errors: error.fields }, 400);
-    }
-    return reply.redirect(`${paths.login}?passwordChanged=1`, 303);
-  });
+  app.post(
+    paths.resetPassword,
+    { config: { access: 'public', ...deps.limit } },
+    async (request, reply) => {
+      const form = asForm(request.body);
+      const token = text(form, 'token');
+      const password = raw(form, 'password');
+      const confirm = raw(form, 'confirmPassword');
+      if (password !== confirm) {
+        return render(
+          request,
+          reply,
+          'accounts/views/reset-password.njk',
+          { token, valid: true, errors: { confirmPassword: 'The passwords do not match' } },
+          400,
+        );
+      }
+      try {
+        await accounts.resetPassword(token, password, request.ip);
+      } catch (error) {
+        if (!(error instanceof InvalidInput)) throw error;
+        const valid = !('token' in error.fields);
+        return render(
+          request,
+          reply,
+          'accounts/views/reset-password.njk',
+          { token, valid, errors: error.fields },
+          400,
+        );
+      }
+      return reply.redirect(`${paths.login}?passwordChanged=1`, 303);
+    },
+  );
 }

@@ -1,8 +1,19 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { paths } from '../../paths.js';
 import { forEachDatabase } from '../../../test/support/databases.js';
-import { buildAccount, buildCentre, PASSWORD, type BuiltAccount, type BuiltCentre } from '../../../test/support/factories.js';
-import { Agent, createTestApp, csrfFromHtml, type TestApp } from '../../../test/support/test-app.js';
+import {
+  buildAccount,
+  buildCentre,
+  PASSWORD,
+  type BuiltAccount,
+  type BuiltCentre,
+} from '../../../test/support/factories.js';
+import {
+  Agent,
+  createTestApp,
+  csrfFromHtml,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { LOCK_MS } from './account.service.js';
 import { TERMS_VERSION } from './terms.js';
 
@@ -29,13 +40,26 @@ forEachDatabase('signing in on the pages', (kind) => {
     const home = await agent.get(paths.home);
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain('Hello, Ada Lovelace (Site ');
-    for (const link of ['Claim roles', 'User role approval', 'Help', 'Feedback', 'Log out', 'Courses', 'Assignments', 'Links']) {
+    for (const link of [
+      'Claim roles',
+      'User role approval',
+      'Help',
+      'Feedback',
+      'Log out',
+      'Courses',
+      'Assignments',
+      'Links',
+    ]) {
       expect(home.body).toContain(link);
     }
     const events = await audit('login.succeeded');
     expect(events).toHaveLength(1);
     expect(events[0]?.actor_id).toBe(person.id);
-    const row = await t.db.selectFrom('accounts').select('last_login_at').where('id', '=', person.id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('accounts')
+      .select('last_login_at')
+      .where('id', '=', person.id)
+      .executeTakeFirstOrThrow();
     expect(row.last_login_at).toBe(t.clock.now().toISOString());
   });
 
@@ -44,7 +68,10 @@ forEachDatabase('signing in on the pages', (kind) => {
     const page = await agent.get(paths.login);
     const before = page.cookies.find((c) => c.name === 'mybtec_session')?.value;
     agent.csrfToken = csrfFromHtml(page.body);
-    const response = await agent.form(paths.login, { username: person.username, password: PASSWORD });
+    const response = await agent.form(paths.login, {
+      username: person.username,
+      password: PASSWORD,
+    });
     const after = response.cookies.find((c) => c.name === 'mybtec_session')?.value;
     expect(before).toBeTruthy();
     expect(after).toBeTruthy();
@@ -120,7 +147,11 @@ forEachDatabase('signing in on the pages', (kind) => {
   it('refuses a login form posted without its CSRF token', async () => {
     const agent = new Agent(t.app);
     await agent.get(paths.login);
-    const response = await agent.form(paths.login, { username: person.username, password: PASSWORD }, { csrf: false });
+    const response = await agent.form(
+      paths.login,
+      { username: person.username, password: PASSWORD },
+      { csrf: false },
+    );
     expect(response.statusCode).toBe(403);
     expect(await audit('login.succeeded')).toHaveLength(0);
   });
@@ -143,7 +174,11 @@ forEachDatabase('signing in on the pages', (kind) => {
     const accepted = await agent.form(paths.terms, { accept: 'yes' });
     expect(accepted.statusCode).toBe(303);
     expect(accepted.headers.location).toBe(paths.home);
-    const row = await t.db.selectFrom('accounts').select('terms_version').where('id', '=', fresh.id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('accounts')
+      .select('terms_version')
+      .where('id', '=', fresh.id)
+      .executeTakeFirstOrThrow();
     expect(row.terms_version).toBe(TERMS_VERSION);
     expect(await audit('terms.accepted')).toHaveLength(1);
     expect((await agent.get(paths.home)).statusCode).toBe(200);
@@ -152,11 +187,19 @@ forEachDatabase('signing in on the pages', (kind) => {
   it('logs out: the server-side session is gone and the old cookie no longer works', async () => {
     const agent = new Agent(t.app);
     await agent.signIn(person.username);
-    const sessionsBefore = await t.db.selectFrom('sessions').select('id').where('account_id', '=', person.id).execute();
+    const sessionsBefore = await t.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('account_id', '=', person.id)
+      .execute();
     expect(sessionsBefore).toHaveLength(1);
     const out = await agent.form(paths.logout, {});
     expect(out.statusCode).toBe(303);
-    const sessionsAfter = await t.db.selectFrom('sessions').select('id').where('account_id', '=', person.id).execute();
+    const sessionsAfter = await t.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('account_id', '=', person.id)
+      .execute();
     expect(sessionsAfter).toHaveLength(0);
     const home = await agent.get(paths.home);
     expect(home.statusCode).toBe(303);

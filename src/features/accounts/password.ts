@@ -8,7 +8,10 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
 }
 
-export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null,
+  password: string,
+): Promise<boolean> {
   // An account with no password yet still costs one verification, so timing does not tell it apart.
   const target = passwordHash ?? (await dummyHash());
   const ok = await verify(target, password).catch(() => false);
@@ -25,7 +28,8 @@ export function dummyHash(): Promise<string> {
 export const PASSWORD_MIN_LENGTH = 10;
 
 export function passwordProblem(password: string): string | undefined {
-  if (password.length < PASSWORD_MIN_LENGTH) return `Password must be ${PASSWORD_MIN_LENGTH} characters or more`;
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return `Password must be ${PASSWORD_MIN_LENGTH} characters or more`;
   if (password.length > 200) return 'Password must be 200 characters or fewer';
   return undefined;
 }

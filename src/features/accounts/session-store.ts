@@ -27,13 +27,24 @@ export function databaseSessionStore(db: Db, clock: Clock): SessionStore {
       const accountId = (session as { accountId?: string }).accountId ?? null;
       const expires = new Date(now.getTime() + ROW_LIFETIME_MS).toISOString();
       writes += 1;
-      const sweep = writes % 200 === 0 ? db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute() : null;
+      const sweep =
+        writes % 200 === 0
+          ? db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute()
+          : null;
       run(
         Promise.all([
           db
             .insertInto('sessions')
-            .values({ id: sessionId, account_id: accountId, data, created_at: now.toISOString(), expires_at: expires })
-            .onConflict((oc) => oc.column('id').doUpdateSet({ data, account_id: accountId, expires_at: expires }))
+            .values({
+              id: sessionId,
+              account_id: accountId,
+              data,
+              created_at: now.toISOString(),
+              expires_at: expires,
+            })
+            .onConflict((oc) =>
+              oc.column('id').doUpdateSet({ data, account_id: accountId, expires_at: expires }),
+            )
             .execute(),
           sweep,
         ]),

@@ -29,7 +29,10 @@ export function registerSessionApi(
         tags: ['session'],
         summary: 'Log in',
         body: Type.Object(
-          { username: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1000 }) },
+          {
+            username: Type.String({ minLength: 1, maxLength: 320 }),
+            password: Type.String({ minLength: 1, maxLength: 1000 }),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ user: User }), ...errors(400, 401, 403, 423, 429) },
@@ -49,7 +52,8 @@ export function registerSessionApi(
       config: { access: 'public' },
       schema: {
         tags: ['session'],
-        summary: 'The signed-in person, the CSRF token for state-changing calls, and whether the terms are accepted',
+        summary:
+          'The signed-in person, the CSRF token for state-changing calls, and whether the terms are accepted',
         response: {
           200: Type.Object({ user: User, csrfToken: Type.String(), termsAccepted: Type.Boolean() }),
           ...errors(401),
@@ -70,7 +74,11 @@ export function registerSessionApi(
     paths.api.session,
     {
       config: { access: 'session' },
-      schema: { tags: ['session'], summary: 'Log out', response: { 204: Type.Null(), ...errors(401, 403) } },
+      schema: {
+        tags: ['session'],
+        summary: 'Log out',
+        response: { 204: Type.Null(), ...errors(401, 403) },
+      },
     },
     async (request, reply) => {
       await deps.accounts.recordLogout(request.account as Account, request.ip);
@@ -86,7 +94,10 @@ export function registerSessionApi(
       schema: {
         tags: ['session'],
         summary: 'Accept the current terms and conditions',
-        response: { 200: Type.Object({ termsAccepted: Type.Boolean(), version: Type.String() }), ...errors(401, 403) },
+        response: {
+          200: Type.Object({ termsAccepted: Type.Boolean(), version: Type.String() }),
+          ...errors(401, 403),
+        },
       },
     },
     async (request) => {

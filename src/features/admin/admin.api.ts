@@ -60,9 +60,15 @@ export function registerAdminApi(app: FastifyInstance, deps: { admin: AdminServi
     paths.api.adminAccounts,
     {
       config: eo,
-      schema: { tags, summary: 'Accounts of my centre', response: { 200: Type.Object({ accounts: Type.Array(AccountBody) }), ...errors(401, 403) } },
+      schema: {
+        tags,
+        summary: 'Accounts of my centre',
+        response: { 200: Type.Object({ accounts: Type.Array(AccountBody) }), ...errors(401, 403) },
+      },
     },
-    async (request) => ({ accounts: (await admin.listAccounts(request.account as Account)).map(presentAccount) }),
+    async (request) => ({
+      accounts: (await admin.listAccounts(request.account as Account)).map(presentAccount),
+    }),
   );
 
   app.post(
@@ -77,7 +83,11 @@ export function registerAdminApi(app: FastifyInstance, deps: { admin: AdminServi
       },
     },
     async (request, reply) => {
-      const account = await admin.createAccount(request.account as Account, request.body as Static<typeof CreateAccount>, request.ip);
+      const account = await admin.createAccount(
+        request.account as Account,
+        request.body as Static<typeof CreateAccount>,
+        request.ip,
+      );
       return reply.code(201).send({ account: presentAccount(account) });
     },
   );
@@ -96,7 +106,12 @@ export function registerAdminApi(app: FastifyInstance, deps: { admin: AdminServi
     },
     async (request) => {
       const { id } = request.params as Static<typeof IdParams>;
-      const account = await admin.editAccount(request.account as Account, id, request.body as Static<typeof EditAccount>, request.ip);
+      const account = await admin.editAccount(
+        request.account as Account,
+        id,
+        request.body as Static<typeof EditAccount>,
+        request.ip,
+      );
       return { account: presentAccount(account) };
     },
   );
@@ -109,14 +124,20 @@ export function registerAdminApi(app: FastifyInstance, deps: { admin: AdminServi
         tags,
         summary: 'Sites of my centre with their Quality Nominees',
         response: {
-          200: Type.Object({ sites: Type.Array(SiteBody), centreQualityNomineeId: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            sites: Type.Array(SiteBody),
+            centreQualityNomineeId: Type.Union([Type.String(), Type.Null()]),
+          }),
           ...errors(401, 403),
         },
       },
     },
     async (request) => {
       const eoAccount = request.account as Account;
-      const [sites, centre] = await Promise.all([admin.listSites(eoAccount), admin.getCentre(eoAccount)]);
+      const [sites, centre] = await Promise.all([
+        admin.listSites(eoAccount),
+        admin.getCentre(eoAccount),
+      ]);
       return { sites: sites.map(presentSite), centreQualityNomineeId: centre.qualityNomineeId };
     },
   );
@@ -136,7 +157,12 @@ export function registerAdminApi(app: FastifyInstance, deps: { admin: AdminServi
     async (request) => {
       const { id } = request.params as Static<typeof IdParams>;
       const { accountId } = request.body as Static<typeof Nominee>;
-      const site = await admin.setSiteQualityNominee(request.account as Account, id, accountId, request.ip);
+      const site = await admin.setSiteQualityNominee(
+        request.account as Account,
+        id,
+        accountId,
+        request.ip,
+      );
       return { site: presentSite(site) };
     },
   );
@@ -147,17 +173,29 @@ export function registerAdminApi(app: FastifyInstance, deps: { admin: AdminServi
       config: eo,
       schema: {
         tags,
-        summary: 'Record the Quality Nominee of the whole centre, covering all its sites (null clears it)',
+        summary:
+          'Record the Quality Nominee of the whole centre, covering all its sites (null clears it)',
         body: Nominee,
         response: {
-          200: Type.Object({ centre: Type.Object({ id: Type.String(), number: Type.String(), name: Type.String(), qualityNomineeId: Type.Union([Type.String(), Type.Null()]) }) }),
+          200: Type.Object({
+            centre: Type.Object({
+              id: Type.String(),
+              number: Type.String(),
+              name: Type.String(),
+              qualityNomineeId: Type.Union([Type.String(), Type.Null()]),
+            }),
+          }),
           ...errors(400, 401, 403),
         },
       },
     },
     async (request) => {
       const { accountId } = request.body as Static<typeof Nominee>;
-      const centre = await admin.setCentreQualityNominee(request.account as Account, accountId, request.ip);
+      const centre = await admin.setCentreQualityNominee(
+        request.account as Account,
+        accountId,
+        request.ip,
+      );
       return { centre };
     },
   );

@@ -16,5 +16,10 @@ export function presentAccount(account: Account) {
 }
 
 export function presentSite(site: Site) {
-  return { id: site.id, number: site.number, name: site.name, qualityNomineeId: site.qualityNomineeId };
+  return {
+    id: site.id,
+    number: site.number,
+    name: site.name,
+    qualityNomineeId: site.qualityNomineeId,
+  };
 }

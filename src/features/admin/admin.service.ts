@@ -46,10 +46,16 @@ export interface AccountChanges {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 100;
 
-function checkName(fields: Record<string, string>, key: string, value: string | undefined, label: string): void {
+function checkName(
+  fields: Record<string, string>,
+  key: string,
+  value: string | undefined,
+  label: string,
+): void {
   if (value === undefined) return;
   if (value.trim() === '') fields[key] = `Enter the ${label}`;
-  else if (value.length > NAME_MAX) fields[key] = `The ${label} must be ${NAME_MAX} characters or fewer`;
+  else if (value.length > NAME_MAX)
+    fields[key] = `The ${label} must be ${NAME_MAX} characters or fewer`;
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;
@@ -104,7 +110,10 @@ export function createAdminService(deps: { db: Db; clock: Clock; accounts: Accou
     }
     checkName(fields, 'firstName', input.firstName, 'first name');
     checkName(fields, 'lastName', input.lastName, 'last name');
-    const passwordIssue = input.password !== undefined && input.password !== '' ? passwordProblem(input.password) : undefined;
+    const passwordIssue =
+      input.password !== undefined && input.password !== ''
+        ? passwordProblem(input.password)
+        : undefined;
     if (passwordIssue) fields.password = passwordIssue;
     const sites = await listSites(db, eo.centreId);
     const homeSite = input.homeSiteId ? sites.find((s) => s.id === input.homeSiteId) : sites[0];
@@ -132,55 +141,90 @@ export function createAdminService(deps: { db: Db; clock: Clock; accounts: Accou
         terms_version: null,
         terms_accepted_at: null,
       });
-      await audit(trx, eo, ip, 'account.created', { type: 'account', id }, {
-        username,
-        mybtecAccess: input.mybtecAccess,
-        examsOfficer: input.examsOfficer ?? false,
-        homeSiteId: homeSite.id,
-        passwordSet: passwordHash !== null,
-      });
+      await audit(
+        trx,
+        eo,
+        ip,
+        'account.created',
+        { type: 'account', id },
+        {
+          username,
+          mybtecAccess: input.mybtecAccess,
+          examsOfficer: input.examsOfficer ?? false,
+          homeSiteId: homeSite.id,
+          passwordSet: passwordHash !== null,
+        },
+      );
       if (!passwordHash) {
-        await deps.accounts.sendPasswordLink(trx, { id, username, firstName: input.firstName.trim() }, 'set');
+        await deps.accounts.sendPasswordLink(
+          trx,
+          { id, username, firstName: input.firstName.trim() },
+          'set',
+        );
       }
     });
     return accountInCentre(eo, id);
   }
 
-  async function editAccount(eo: Account, accountId: string, changes: AccountChanges, ip: string): Promise<Account> {
+  async function editAccount(
+    eo: Account,
+    accountId: string,
+    changes: AccountChanges,
+    ip: string,
+  ): Promise<Account> {
     const before = await accountInCentre(eo, accountId);
     const fields: Record<string, string> = {};
     checkName(fields, 'firstName', changes.firstName, 'first name');
     checkName(fields, 'lastName', changes.lastName, 'last name');
     if (changes.examsOfficer === false && before.id === eo.id) {
-      fields.examsOfficer = 'You cannot remove your own Examinations Officer role: ask another Examinations Officer';
+      fields.examsOfficer =
+        'You cannot remove your own Examinations Officer role: ask another Examinations Officer';
     }
     if (changes.homeSiteId !== undefined) {
       const site = await findSite(db, changes.homeSiteId);
-      if (!site || site.centreId !== eo.centreId) fields.homeSiteId = 'Select a site of your centre';
+      if (!site || site.centreId !== eo.centreId)
+        fields.homeSiteId = 'Select a site of your centre';
     }
     if (Object.keys(fields).length > 0) throw new InvalidInput(fields);
 
     const update = {
       ...(changes.firstName !== undefined ? { first_name: changes.firstName.trim() } : {}),
       ...(changes.lastName !== undefined ? { last_name: changes.lastName.trim() } : {}),
-      ...(changes.mybtecAccess !== undefined ? { mybtec_access: changes.mybtecAccess ? 1 : 0 } : {}),
-      ...(changes.examsOfficer !== undefined ? { exams_officer: changes.examsOfficer ? 1 : 0 } : {}),
+      ...(changes.mybtecAccess !== undefined
+        ? { mybtec_access: changes.mybtecAccess ? 1 : 0 }
+        : {}),
+      ...(changes.examsOfficer !== undefined
+        ? { exams_officer: changes.examsOfficer ? 1 : 0 }
+        : {}),
       ...(changes.homeSiteId !== undefined ? { home_site_id: changes.homeSiteId } : {}),
     };
     const changed = Object.fromEntries(
-      Object.entries(changes).filter(([key, value]) => value !== undefined && before[key as keyof Account] !== value),
+      Object.entries(changes).filter(
+        ([key, value]) => value !== undefined && before[key as keyof Account] !== value,
+      ),
     );
     if (Object.keys(changed).length === 0) return before;
     await db.transaction().execute(async (trx) => {
       await updateAccount(trx, accountId, update);
-      const previous = Object.fromEntries(Object.keys(changed).map((key) => [key, before[key as keyof Account]]));
-      await audit(trx, eo, ip, 'account.updated', { type: 'account', id: accountId }, { before: previous, after: changed });
+      const previous = Object.fromEntries(
+        Object.keys(changed).map((key) => [key, before[key as keyof Account]]),
+      );
+      await audit(
+        trx,
+        eo,
+        ip,
+        'account.updated',
+        { type: 'account', id: accountId },
+        { before: previous, after: changed },
+      );
       if (changes.mybtecAccess !== undefined && changes.mybtecAccess !== before.mybtecAccess) {
         await queueEmail(
           trx,
           {
             to: before.username,
-            subject: changes.mybtecAccess ? 'You now have myBTEC access' : 'Your myBTEC access has been removed',
+            subject: changes.mybtecAccess
+              ? 'You now have myBTEC access'
+              : 'Your myBTEC access has been removed',
             text: changes.mybtecAccess
               ? `Dear ${before.firstName},\n\nYour Examinations Officer has given your account myBTEC access. Log in with your Edexcel Online username and password.\n\nmyBTEC`
               : `Dear ${before.firstName},\n\nYour Examinations Officer has removed myBTEC access from your account. If you think this is a mistake, contact your Examinations Officer.\n\nmyBTEC`,
@@ -199,9 +243,12 @@ export function createAdminService(deps: { db: Db; clock: Clock; accounts: Accou
     scope: { kind: 'site'; site: Site } | { kind: 'centre'; centre: Centre },
   ): Promise<void> {
     const nominee = accountId ? await findAccountInCentre(db, eo.centreId, accountId) : null;
-    if (accountId && !nominee) throw new InvalidInput({ accountId: 'Select a person with an account in your centre' });
-    const previous = scope.kind === 'site' ? scope.site.qualityNomineeId : scope.centre.qualityNomineeId;
-    const where = scope.kind === 'site' ? `site ${scope.site.number} (${scope.site.name})` : `the whole centre`;
+    if (accountId && !nominee)
+      throw new InvalidInput({ accountId: 'Select a person with an account in your centre' });
+    const previous =
+      scope.kind === 'site' ? scope.site.qualityNomineeId : scope.centre.qualityNomineeId;
+    const where =
+      scope.kind === 'site' ? `site ${scope.site.number} (${scope.site.name})` : `the whole centre`;
     await db.transaction().execute(async (trx) => {
       if (scope.kind === 'site') await setSiteQualityNominee(trx, scope.site.id, accountId);
       else await setCentreQualityNominee(trx, scope.centre.id, accountId);

@@ -45,7 +45,13 @@ export interface AuditEvent {
 
 export async function listAuditForCentre(
   db: DbOrTx,
-  filter: { centreId: string; siteIds?: readonly string[]; from?: string; to?: string; limit?: number },
+  filter: {
+    centreId: string;
+    siteIds?: readonly string[];
+    from?: string;
+    to?: string;
+    limit?: number;
+  },
 ): Promise<AuditEvent[]> {
   let query = db.selectFrom('audit_events').selectAll().where('centre_id', '=', filter.centreId);
   if (filter.siteIds) {
@@ -54,7 +60,10 @@ export async function listAuditForCentre(
   }
   if (filter.from) query = query.where('at', '>=', filter.from);
   if (filter.to) query = query.where('at', '<=', filter.to);
-  const rows = await query.orderBy('at', 'desc').limit(filter.limit ?? 500).execute();
+  const rows = await query
+    .orderBy('at', 'desc')
+    .limit(filter.limit ?? 500)
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     at: row.at,

@@ -34,7 +34,16 @@ const Date = Type.String({ maxLength: 10, description: 'YYYY-MM-DD' });
 const AcademicYear = Type.String({ maxLength: 7, description: 'like 2026/27' });
 const UnitIds = Type.Array(Id, { maxItems: 200 });
 const NewCourse = Type.Object(
-  { siteId: Id, subjectId: Id, qualificationId: Id, title: Text(200), academicYear: AcademicYear, startDate: Date, endDate: Date, unitIds: UnitIds },
+  {
+    siteId: Id,
+    subjectId: Id,
+    qualificationId: Id,
+    title: Text(200),
+    academicYear: AcademicYear,
+    startDate: Date,
+    endDate: Date,
+    unitIds: UnitIds,
+  },
   { additionalProperties: false },
 );
 const EditCourse = Type.Object(
@@ -50,12 +59,21 @@ const EditCourse = Type.Object(
 const Team = Type.Object(
   {
     leaderIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
-    members: Type.Optional(Type.Array(Type.Object({ accountId: Id, role: MemberRole }, { additionalProperties: false }), { maxItems: 500 })),
+    members: Type.Optional(
+      Type.Array(
+        Type.Object({ accountId: Id, role: MemberRole }, { additionalProperties: false }),
+        { maxItems: 500 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 const ListQuery = Type.Object(
-  { subjectId: Type.Optional(Id), status: Type.Optional(Status), academicYear: Type.Optional(AcademicYear) },
+  {
+    subjectId: Type.Optional(Id),
+    status: Type.Optional(Status),
+    academicYear: Type.Optional(AcademicYear),
+  },
   { additionalProperties: false },
 );
 const tags = ['courses'];
@@ -69,34 +87,92 @@ export function registerCourseApi(app: FastifyInstance, deps: { courses: CourseS
 
   app.get(
     paths.api.courses,
-    { schema: { tags, summary: 'The courses I can see', querystring: ListQuery, response: { 200: Type.Object({ courses: Type.Array(CourseBody) }), ...errors(400, 401, 403) } } },
-    async (request) => ({ courses: (await courses.list(actorOf(request), request.query as Static<typeof ListQuery>)).map(presentCourse) }),
+    {
+      schema: {
+        tags,
+        summary: 'The courses I can see',
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({ courses: Type.Array(CourseBody) }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({
+      courses: (
+        await courses.list(actorOf(request), request.query as Static<typeof ListQuery>)
+      ).map(presentCourse),
+    }),
   );
 
   app.post(
     paths.api.courses,
-    { schema: { tags, summary: 'Create a draft course; I become its leader', body: NewCourse, response: { 201: one, ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a draft course; I become its leader',
+        body: NewCourse,
+        response: { 201: one, ...errors(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
-      const course = await courses.create(actorOf(request), request.body as Static<typeof NewCourse>, request.ip);
+      const course = await courses.create(
+        actorOf(request),
+        request.body as Static<typeof NewCourse>,
+        request.ip,
+      );
       return reply.code(201).send({ course: presentCourse(course) });
     },
   );
 
   app.get(
     paths.api.course,
-    { schema: { tags, summary: 'Read a course', params: IdParams, response: { 200: one, ...errors(401, 403, 404) } } },
-    async (request) => ({ course: presentCourse(await courses.get(actorOf(request), idOf(request))) }),
+    {
+      schema: {
+        tags,
+        summary: 'Read a course',
+        params: IdParams,
+        response: { 200: one, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      course: presentCourse(await courses.get(actorOf(request), idOf(request))),
+    }),
   );
 
   app.patch(
     paths.api.course,
-    { schema: { tags, summary: 'Edit a draft course', params: IdParams, body: EditCourse, response: { 200: one, ...errors(400, 401, 403, 404, 409) } } },
-    async (request) => ({ course: presentCourse(await courses.update(actorOf(request), idOf(request), request.body as Static<typeof EditCourse>, request.ip)) }),
+    {
+      schema: {
+        tags,
+        summary: 'Edit a draft course',
+        params: IdParams,
+        body: EditCourse,
+        response: { 200: one, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => ({
+      course: presentCourse(
+        await courses.update(
+          actorOf(request),
+          idOf(request),
+          request.body as Static<typeof EditCourse>,
+          request.ip,
+        ),
+      ),
+    }),
   );
 
   app.delete(
     paths.api.course,
-    { schema: { tags, summary: 'Delete a draft course, or archive a confirmed one', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a draft course, or archive a confirmed one',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+      },
+    },
     async (request, reply) => {
       await courses.remove(actorOf(request), idOf(request), request.ip);
       return reply.code(204).send();
@@ -105,19 +181,55 @@ export function registerCourseApi(app: FastifyInstance, deps: { courses: CourseS
 
   app.post(
     paths.api.courseConfirm,
-    { schema: { tags, summary: 'Confirm a draft course', params: IdParams, response: { 200: one, ...errors(400, 401, 403, 404, 409) } } },
-    async (request) => ({ course: presentCourse(await courses.confirm(actorOf(request), idOf(request), request.ip)) }),
+    {
+      schema: {
+        tags,
+        summary: 'Confirm a draft course',
+        params: IdParams,
+        response: { 200: one, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => ({
+      course: presentCourse(await courses.confirm(actorOf(request), idOf(request), request.ip)),
+    }),
   );
 
   app.post(
     paths.api.courseClone,
-    { schema: { tags, summary: 'Clone a course into a new draft for the next academic year', params: IdParams, response: { 201: one, ...errors(401, 403, 404) } } },
-    async (request, reply) => reply.code(201).send({ course: presentCourse(await courses.clone(actorOf(request), idOf(request), request.ip)) }),
+    {
+      schema: {
+        tags,
+        summary: 'Clone a course into a new draft for the next academic year',
+        params: IdParams,
+        response: { 201: one, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send({
+        course: presentCourse(await courses.clone(actorOf(request), idOf(request), request.ip)),
+      }),
   );
 
   app.put(
     paths.api.courseTeam,
-    { schema: { tags, summary: 'Set the course leaders and team members', params: IdParams, body: Team, response: { 200: one, ...errors(400, 401, 403, 404, 409) } } },
-    async (request) => ({ course: presentCourse(await courses.setTeam(actorOf(request), idOf(request), request.body as Static<typeof Team>, request.ip)) }),
+    {
+      schema: {
+        tags,
+        summary: 'Set the course leaders and team members',
+        params: IdParams,
+        body: Team,
+        response: { 200: one, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => ({
+      course: presentCourse(
+        await courses.setTeam(
+          actorOf(request),
+          idOf(request),
+          request.body as Static<typeof Team>,
+          request.ip,
+        ),
+      ),
+    }),
   );
 }

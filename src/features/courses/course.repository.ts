@@ -47,11 +47,22 @@ async function hydrate(db: DbOrTx, rows: CourseRow[]): Promise<Course[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [units, team] = await Promise.all([
-    db.selectFrom('course_units').innerJoin('units', 'units.id', 'course_units.unit_id').select(['course_units.course_id', 'course_units.unit_id']).where('course_units.course_id', 'in', ids).orderBy('units.sort_order').execute(),
+    db
+      .selectFrom('course_units')
+      .innerJoin('units', 'units.id', 'course_units.unit_id')
+      .select(['course_units.course_id', 'course_units.unit_id'])
+      .where('course_units.course_id', 'in', ids)
+      .orderBy('units.sort_order')
+      .execute(),
     db
       .selectFrom('course_team')
       .innerJoin('accounts', 'accounts.id', 'course_team.account_id')
-      .select(['course_team.course_id', 'course_team.account_id', 'course_team.role', fullName.as('name')])
+      .select([
+        'course_team.course_id',
+        'course_team.account_id',
+        'course_team.role',
+        fullName.as('name'),
+      ])
       .where('course_team.course_id', 'in', ids)
       .orderBy('accounts.last_name')
       .orderBy('accounts.first_name')
@@ -72,7 +83,9 @@ async function hydrate(db: DbOrTx, rows: CourseRow[]): Promise<Course[]> {
       endDate: row.end_date,
       status: row.status,
       unitIds: units.filter((u) => u.course_id === row.id).map((u) => u.unit_id),
-      leaders: mine.filter((t) => t.role === 'course_leader').map((t) => ({ id: t.account_id, name: t.name })),
+      leaders: mine
+        .filter((t) => t.role === 'course_leader')
+        .map((t) => ({ id: t.account_id, name: t.name })),
       members: mine
         .filter((t) => t.role !== 'course_leader')
         .map((t) => ({ id: t.account_id, name: t.name, role: t.role as CourseMemberRole })),
@@ -84,7 +97,11 @@ async function hydrate(db: DbOrTx, rows: CourseRow[]): Promise<Course[]> {
   });
 }
 
-export async function findCourse(db: DbOrTx, id: string, options: { lock?: boolean } = {}): Promise<Course | undefined> {
+export async function findCourse(
+  db: DbOrTx,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Course | undefined> {
   let query = db.selectFrom('courses').selectAll().where('id', '=', id);
   if (options.lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
@@ -97,7 +114,12 @@ export async function findCourse(db: DbOrTx, id: string, options: { lock?: boole
  */
 export async function listCandidateCourses(
   db: DbOrTx,
-  scope: { centreId: string; accountId: string; qnSiteIds: readonly string[]; teams: readonly { siteId: string; subjectId: string }[] },
+  scope: {
+    centreId: string;
+    accountId: string;
+    qnSiteIds: readonly string[];
+    teams: readonly { siteId: string; subjectId: string }[];
+  },
   filter: { subjectId?: string; status?: CourseStatus; academicYear?: string },
 ): Promise<Course[]> {
   let query = db
@@ -106,9 +128,18 @@ export async function listCandidateCourses(
     .where('centre_id', '=', scope.centreId)
     .where((eb) =>
       eb.or([
-        eb('id', 'in', eb.selectFrom('course_team').select('course_id').where('account_id', '=', scope.accountId)),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('course_team')
+            .select('course_id')
+            .where('account_id', '=', scope.accountId),
+        ),
         ...(scope.qnSiteIds.length > 0 ? [eb('site_id', 'in', scope.qnSiteIds)] : []),
-        ...scope.teams.map((team) => eb.and([eb('site_id', '=', team.siteId), eb('subject_id', '=', team.subjectId)])),
+        ...scope.teams.map((team) =>
+          eb.and([eb('site_id', '=', team.siteId), eb('subject_id', '=', team.subjectId)]),
+        ),
       ]),
     );
   if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
@@ -120,7 +151,14 @@ export async function listCandidateCourses(
 
 export async function insertCourse(
   db: DbOrTx,
-  course: CourseFields & { centreId: string; siteId: string; subjectId: string; qualificationId: string; createdById: string; clonedFromId?: string | null },
+  course: CourseFields & {
+    centreId: string;
+    siteId: string;
+    subjectId: string;
+    qualificationId: string;
+    createdById: string;
+    clonedFromId?: string | null;
+  },
   now: Date,
 ): Promise<string> {
   const id = newId();
@@ -147,7 +185,12 @@ export async function insertCourse(
   return id;
 }
 
-export async function updateCourseFields(db: DbOrTx, id: string, fields: Partial<CourseFields>, now: Date): Promise<void> {
+export async function updateCourseFields(
+  db: DbOrTx,
+  id: string,
+  fields: Partial<CourseFields>,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('courses')
     .set({
@@ -161,10 +204,17 @@ export async function updateCourseFields(db: DbOrTx, id: string, fields: Partial
     .execute();
 }
 
-export async function setCourseUnits(db: DbOrTx, courseId: string, unitIds: readonly string[]): Promise<void> {
+export async function setCourseUnits(
+  db: DbOrTx,
+  courseId: string,
+  unitIds: readonly string[],
+): Promise<void> {
   await db.deleteFrom('course_units').where('course_id', '=', courseId).execute();
   if (unitIds.length > 0) {
-    await db.insertInto('course_units').values(unitIds.map((unitId) => ({ course_id: courseId, unit_id: unitId }))).execute();
+    await db
+      .insertInto('course_units')
+      .values(unitIds.map((unitId) => ({ course_id: courseId, unit_id: unitId })))
+      .execute();
   }
 }
 
@@ -175,15 +225,28 @@ export async function setCourseTeam(
 ): Promise<void> {
   await db.deleteFrom('course_team').where('course_id', '=', courseId).execute();
   if (team.length > 0) {
-    await db.insertInto('course_team').values(team.map((t) => ({ course_id: courseId, account_id: t.accountId, role: t.role }))).execute();
+    await db
+      .insertInto('course_team')
+      .values(team.map((t) => ({ course_id: courseId, account_id: t.accountId, role: t.role })))
+      .execute();
   }
 }
 
 /** Moves a course on only if it is still in the expected status; says whether this call did. */
-export async function changeCourseStatus(db: DbOrTx, id: string, from: CourseStatus, to: CourseStatus, now: Date): Promise<boolean> {
+export async function changeCourseStatus(
+  db: DbOrTx,
+  id: string,
+  from: CourseStatus,
+  to: CourseStatus,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('courses')
-    .set({ status: to, updated_at: now.toISOString(), ...(to === 'confirmed' ? { confirmed_at: now.toISOString() } : {}) })
+    .set({
+      status: to,
+      updated_at: now.toISOString(),
+      ...(to === 'confirmed' ? { confirmed_at: now.toISOString() } : {}),
+    })
     .where('id', '=', id)
     .where('status', '=', from)
     .executeTakeFirst();
@@ -192,7 +255,11 @@ export async function changeCourseStatus(db: DbOrTx, id: string, from: CourseSta
 
 /** Only a draft is destroyed; its units and team go with it (on delete cascade). */
 export async function deleteDraftCourse(db: DbOrTx, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('courses').where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  const result = await db
+    .deleteFrom('courses')
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
 

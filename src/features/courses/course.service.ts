@@ -34,13 +34,22 @@ import {
 /** A course cannot be confirmed: what is missing, each in a sentence. */
 export class CourseIncomplete extends AppError {
   constructor(readonly problems: string[]) {
-    super(400, 'course_incomplete', `This course cannot be confirmed yet: ${problems.join('; ')}.`, { problems });
+    super(
+      400,
+      'course_incomplete',
+      `This course cannot be confirmed yet: ${problems.join('; ')}.`,
+      { problems },
+    );
   }
 }
 
 /** What the course service needs of the qualification catalogue. */
 export interface QualificationLookup {
-  find(id: string): Promise<{ id: string; subjectId: string; title: string; glh: number; units: UnitInfo[] } | undefined>;
+  find(
+    id: string,
+  ): Promise<
+    { id: string; subjectId: string; title: string; glh: number; units: UnitInfo[] } | undefined
+  >;
 }
 
 export interface NewCourseInput extends CourseFields {
@@ -65,20 +74,27 @@ function validDate(value: string): boolean {
 }
 
 /** Checks the fields that are given; returns the problems by field. */
-function checkFields(fields: Partial<CourseFields>, existing?: CourseFields): Record<string, string> {
+function checkFields(
+  fields: Partial<CourseFields>,
+  existing?: CourseFields,
+): Record<string, string> {
   const problems: Record<string, string> = {};
   if (fields.title !== undefined) {
     if (fields.title.trim() === '') problems.title = 'Enter a course title';
-    else if (fields.title.length > TITLE_MAX) problems.title = `Course title must be ${TITLE_MAX} characters or fewer`;
+    else if (fields.title.length > TITLE_MAX)
+      problems.title = `Course title must be ${TITLE_MAX} characters or fewer`;
   }
   if (fields.academicYear !== undefined && !isAcademicYear(fields.academicYear)) {
     problems.academicYear = 'Enter the academic year like 2026/27';
   }
-  if (fields.startDate !== undefined && !validDate(fields.startDate)) problems.startDate = 'Enter a real start date, like 2026-09-01';
-  if (fields.endDate !== undefined && !validDate(fields.endDate)) problems.endDate = 'Enter a real end date, like 2027-07-16';
+  if (fields.startDate !== undefined && !validDate(fields.startDate))
+    problems.startDate = 'Enter a real start date, like 2026-09-01';
+  if (fields.endDate !== undefined && !validDate(fields.endDate))
+    problems.endDate = 'Enter a real end date, like 2027-07-16';
   const start = fields.startDate ?? existing?.startDate;
   const end = fields.endDate ?? existing?.endDate;
-  if (!problems.startDate && !problems.endDate && start && end && end <= start) problems.endDate = 'The end date must be after the start date';
+  if (!problems.startDate && !problems.endDate && start && end && end <= start)
+    problems.endDate = 'The end date must be after the start date';
   return problems;
 }
 
@@ -105,10 +121,13 @@ export function createCourseService(deps: {
   const { db, clock, qualifications } = deps;
   const authorise = createAuthoriser(db);
   let subjectsCache: Promise<Map<string, Subject>> | undefined;
-  const subjects = () => (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
+  const subjects = () =>
+    (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
   const subjectName = async (id: string) => (await subjects()).get(id)?.name ?? id;
 
-  async function targetOf(course: Pick<Course, 'centreId' | 'siteId' | 'subjectId' | 'leaders' | 'members'>): Promise<Target> {
+  async function targetOf(
+    course: Pick<Course, 'centreId' | 'siteId' | 'subjectId' | 'leaders' | 'members'>,
+  ): Promise<Target> {
     return {
       centreId: course.centreId,
       siteId: course.siteId,
@@ -119,7 +138,14 @@ export function createCourseService(deps: {
     };
   }
 
-  function audit(trx: Tx, actor: Actor, action: string, course: { id: string; siteId: string; subjectId: string }, details: Record<string, unknown>, ip: string) {
+  function audit(
+    trx: Tx,
+    actor: Actor,
+    action: string,
+    course: { id: string; siteId: string; subjectId: string },
+    details: Record<string, unknown>,
+    ip: string,
+  ) {
     return recordAudit(trx, {
       at: clock.now(),
       actor: { id: actor.accountId, name: actor.name },
@@ -149,14 +175,22 @@ export function createCourseService(deps: {
     return course;
   }
 
-  async function list(actor: Actor, filter: { subjectId?: string; status?: CourseStatus; academicYear?: string }): Promise<Course[]> {
+  async function list(
+    actor: Actor,
+    filter: { subjectId?: string; status?: CourseStatus; academicYear?: string },
+  ): Promise<Course[]> {
     const teams = [...new Set([...actor.approved.keys(), ...actor.pending.keys()])].map((key) => {
       const [siteId = '', subjectId = ''] = key.split(':');
       return { siteId, subjectId };
     });
     const candidates = await listCandidateCourses(
       db,
-      { centreId: actor.centreId, accountId: actor.accountId, qnSiteIds: [...actor.qnSiteIds], teams },
+      {
+        centreId: actor.centreId,
+        accountId: actor.accountId,
+        qnSiteIds: [...actor.qnSiteIds],
+        teams,
+      },
       filter,
     );
     const visible: Course[] = [];
@@ -177,7 +211,10 @@ export function createCourseService(deps: {
     return qualification;
   }
 
-  function checkUnits(unitIds: readonly string[], units: readonly UnitInfo[]): Record<string, string> {
+  function checkUnits(
+    unitIds: readonly string[],
+    units: readonly UnitInfo[],
+  ): Record<string, string> {
     const known = new Set(units.map((u) => u.id));
     const unknown = unitIds.filter((id) => !known.has(id));
     return unknown.length > 0 ? { unitIds: 'Choose units of this qualification only' } : {};
@@ -188,29 +225,57 @@ export function createCourseService(deps: {
     if (!site || site.centreId !== actor.centreId) throw new NotFound();
     const subject = (await subjects()).get(input.subjectId);
     if (!subject) throw new InvalidInput({ subjectId: 'Select a subject area' });
-    await authorise(actor, 'course.create', { centreId: actor.centreId, siteId: site.id, subjectId: subject.id, subjectName: subject.name });
+    await authorise(actor, 'course.create', {
+      centreId: actor.centreId,
+      siteId: site.id,
+      subjectId: subject.id,
+      subjectName: subject.name,
+    });
     const qualification = await qualificationFor(input.qualificationId, subject.id);
     const problems = checkFields(input);
     if (!qualification) problems.qualificationId = `Select a ${subject.name} qualification`;
-    const unitIds = [...new Set(input.unitIds ?? qualification?.units.filter((u) => u.mandatory).map((u) => u.id) ?? [])];
+    const unitIds = [
+      ...new Set(
+        input.unitIds ?? qualification?.units.filter((u) => u.mandatory).map((u) => u.id) ?? [],
+      ),
+    ];
     if (qualification) Object.assign(problems, checkUnits(unitIds, qualification.units));
     if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
     const now = clock.now();
     const id = await db.transaction().execute(async (trx) => {
       const courseId = await insertCourse(
         trx,
-        { ...input, title: input.title.trim(), centreId: actor.centreId, siteId: site.id, subjectId: subject.id, createdById: actor.accountId },
+        {
+          ...input,
+          title: input.title.trim(),
+          centreId: actor.centreId,
+          siteId: site.id,
+          subjectId: subject.id,
+          createdById: actor.accountId,
+        },
         now,
       );
       await setCourseUnits(trx, courseId, unitIds);
       await setCourseTeam(trx, courseId, [{ accountId: actor.accountId, role: 'course_leader' }]);
-      await audit(trx, actor, 'course.created', { id: courseId, siteId: site.id, subjectId: subject.id }, { title: input.title.trim(), qualificationId: input.qualificationId, unitIds }, ip);
+      await audit(
+        trx,
+        actor,
+        'course.created',
+        { id: courseId, siteId: site.id, subjectId: subject.id },
+        { title: input.title.trim(), qualificationId: input.qualificationId, unitIds },
+        ip,
+      );
       return courseId;
     });
     return (await findCourse(db, id)) as Course;
   }
 
-  async function update(actor: Actor, id: string, changes: Partial<CourseFields> & { unitIds?: string[] }, ip: string): Promise<Course> {
+  async function update(
+    actor: Actor,
+    id: string,
+    changes: Partial<CourseFields> & { unitIds?: string[] },
+    ip: string,
+  ): Promise<Course> {
     await subjects();
     const existing = await findCourse(db, id);
     if (!existing || existing.centreId !== actor.centreId) throw new NotFound();
@@ -218,14 +283,22 @@ export function createCourseService(deps: {
     await db.transaction().execute(async (trx) => {
       const course = await lockFor(trx, actor, id, 'course.edit');
       if (course.status !== 'draft') {
-        throw new Conflict(`This course is ${course.status}: only a draft can be edited. Clone it to make a new draft.`);
+        throw new Conflict(
+          `This course is ${course.status}: only a draft can be edited. Clone it to make a new draft.`,
+        );
       }
       const problems = checkFields(changes, course);
       const unitIds = changes.unitIds ? [...new Set(changes.unitIds)] : undefined;
-      if (unitIds && qualification) Object.assign(problems, checkUnits(unitIds, qualification.units));
+      if (unitIds && qualification)
+        Object.assign(problems, checkUnits(unitIds, qualification.units));
       if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
       const now = clock.now();
-      await updateCourseFields(trx, id, { ...changes, ...(changes.title !== undefined ? { title: changes.title.trim() } : {}) }, now);
+      await updateCourseFields(
+        trx,
+        id,
+        { ...changes, ...(changes.title !== undefined ? { title: changes.title.trim() } : {}) },
+        now,
+      );
       if (unitIds) await setCourseUnits(trx, id, unitIds);
       await audit(trx, actor, 'course.updated', course, { changes }, ip);
     });
@@ -241,9 +314,12 @@ export function createCourseService(deps: {
     await db.transaction().execute(async (trx) => {
       const course = await lockFor(trx, actor, id, 'course.confirm');
       if (course.status !== 'draft') throw new Conflict(`This course is already ${course.status}.`);
-      const problems = qualification ? courseProblems(qualification, course.unitIds) : ['its qualification is no longer in the catalogue'];
+      const problems = qualification
+        ? courseProblems(qualification, course.unitIds)
+        : ['its qualification is no longer in the catalogue'];
       if (problems.length > 0) throw new CourseIncomplete(problems);
-      if (!(await changeCourseStatus(trx, id, 'draft', 'confirmed', clock.now()))) throw new Conflict('This course has just been changed by someone else.');
+      if (!(await changeCourseStatus(trx, id, 'draft', 'confirmed', clock.now())))
+        throw new Conflict('This course has just been changed by someone else.');
       await audit(trx, actor, 'course.confirmed', course, {}, ip);
     });
     return (await findCourse(db, id)) as Course;
@@ -260,10 +336,12 @@ export function createCourseService(deps: {
       if (course.status === 'archived') throw new Conflict('This course is already archived.');
       if (course.status === 'draft') {
         await audit(trx, actor, 'course.deleted', course, { title: course.title }, ip);
-        if (!(await deleteDraftCourse(trx, id))) throw new Conflict('This course has just been changed by someone else.');
+        if (!(await deleteDraftCourse(trx, id)))
+          throw new Conflict('This course has just been changed by someone else.');
         return 'deleted';
       }
-      if (!(await changeCourseStatus(trx, id, 'confirmed', 'archived', clock.now()))) throw new Conflict('This course has just been changed by someone else.');
+      if (!(await changeCourseStatus(trx, id, 'confirmed', 'archived', clock.now())))
+        throw new Conflict('This course has just been changed by someone else.');
       await audit(trx, actor, 'course.archived', course, {}, ip);
       return 'archived';
     });
@@ -297,9 +375,18 @@ export function createCourseService(deps: {
       const leaders = [...new Set([actor.accountId, ...course.leaders.map((l) => l.id)])];
       await setCourseTeam(trx, copyId, [
         ...leaders.map((accountId) => ({ accountId, role: 'course_leader' })),
-        ...course.members.filter((m) => !leaders.includes(m.id)).map((m) => ({ accountId: m.id, role: m.role })),
+        ...course.members
+          .filter((m) => !leaders.includes(m.id))
+          .map((m) => ({ accountId: m.id, role: m.role })),
       ]);
-      await audit(trx, actor, 'course.cloned', { id: copyId, siteId: course.siteId, subjectId: course.subjectId }, { from: course.id }, ip);
+      await audit(
+        trx,
+        actor,
+        'course.cloned',
+        { id: copyId, siteId: course.siteId, subjectId: course.subjectId },
+        { from: course.id },
+        ip,
+      );
       return copyId;
     });
     return (await findCourse(db, newId)) as Course;
@@ -313,14 +400,25 @@ export function createCourseService(deps: {
     const existing = await findCourse(db, id);
     if (!existing || existing.centreId !== actor.centreId) throw new NotFound();
     const name = await subjectName(existing.subjectId);
-    const leaderIds = input.leaderIds ? [...new Set(input.leaderIds)] : existing.leaders.map((l) => l.id);
-    const members = input.members ?? existing.members.map((m) => ({ accountId: m.id, role: m.role }));
-    const people = new Map((await peopleOfCentre(db, actor.centreId, [...leaderIds, ...members.map((m) => m.accountId)])).map((p) => [p.id, p]));
+    const leaderIds = input.leaderIds
+      ? [...new Set(input.leaderIds)]
+      : existing.leaders.map((l) => l.id);
+    const members =
+      input.members ?? existing.members.map((m) => ({ accountId: m.id, role: m.role }));
+    const people = new Map(
+      (
+        await peopleOfCentre(db, actor.centreId, [...leaderIds, ...members.map((m) => m.accountId)])
+      ).map((p) => [p.id, p]),
+    );
     const problems: Record<string, string> = {};
     if (leaderIds.length === 0) problems.leaderIds = 'A course needs at least one Course Leader';
     const seen = new Set<string>();
-    for (const [index, candidateId] of [...leaderIds.map((id) => [id, 'course_leader'] as const), ...members.map((m) => [m.accountId, m.role] as const)].entries()) {
-      const field = index < leaderIds.length ? `leaderIds.${index}` : `members.${index - leaderIds.length}`;
+    for (const [index, candidateId] of [
+      ...leaderIds.map((id) => [id, 'course_leader'] as const),
+      ...members.map((m) => [m.accountId, m.role] as const),
+    ].entries()) {
+      const field =
+        index < leaderIds.length ? `leaderIds.${index}` : `members.${index - leaderIds.length}`;
       const [accountId, role] = candidateId;
       const person = people.get(accountId);
       if (!person) {
@@ -332,7 +430,13 @@ export function createCourseService(deps: {
         continue;
       }
       seen.add(accountId);
-      const refusal = courseRoleRefusal(await deps.loadActor({ id: person.id, name: person.name, centreId: actor.centreId }), existing.siteId, existing.subjectId, name, role);
+      const refusal = courseRoleRefusal(
+        await deps.loadActor({ id: person.id, name: person.name, centreId: actor.centreId }),
+        existing.siteId,
+        existing.subjectId,
+        name,
+        role,
+      );
       if (refusal) problems[field] = refusal;
     }
 
@@ -340,41 +444,78 @@ export function createCourseService(deps: {
       const course = await findCourse(trx, id, { lock: true });
       if (!course) throw new NotFound();
       const target = await targetOf(course);
-      const sameLeaders = JSON.stringify([...leaderIds].sort()) === JSON.stringify(course.leaders.map((l) => l.id).sort());
+      const sameLeaders =
+        JSON.stringify([...leaderIds].sort()) ===
+        JSON.stringify(course.leaders.map((l) => l.id).sort());
       if (!sameLeaders) await authorise(actor, 'course.setLeaders', target, trx);
       const sameMembers =
-        JSON.stringify(members.map((m) => `${m.accountId}:${m.role}`).sort()) === JSON.stringify(course.members.map((m) => `${m.id}:${m.role}`).sort());
+        JSON.stringify(members.map((m) => `${m.accountId}:${m.role}`).sort()) ===
+        JSON.stringify(course.members.map((m) => `${m.id}:${m.role}`).sort());
       if (!sameMembers) await authorise(actor, 'course.setMembers', target, trx);
       if (sameLeaders && sameMembers) await authorise(actor, 'course.view', target, trx);
-      if (course.status === 'archived') throw new Conflict('This course is archived: its team can no longer change.');
+      if (course.status === 'archived')
+        throw new Conflict('This course is archived: its team can no longer change.');
       if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
       if (sameLeaders && sameMembers) return;
 
-      const before = new Map([...course.leaders.map((l) => [l.id, 'course_leader'] as const), ...course.members.map((m) => [m.id, m.role] as const)]);
-      const after = new Map([...leaderIds.map((l) => [l, 'course_leader'] as const), ...members.map((m) => [m.accountId, m.role] as const)]);
-      await setCourseTeam(trx, id, [...after].map(([accountId, role]) => ({ accountId, role })));
+      const before = new Map([
+        ...course.leaders.map((l) => [l.id, 'course_leader'] as const),
+        ...course.members.map((m) => [m.id, m.role] as const),
+      ]);
+      const after = new Map([
+        ...leaderIds.map((l) => [l, 'course_leader'] as const),
+        ...members.map((m) => [m.accountId, m.role] as const),
+      ]);
+      await setCourseTeam(
+        trx,
+        id,
+        [...after].map(([accountId, role]) => ({ accountId, role })),
+      );
       const added = [...after].filter(([accountId, role]) => before.get(accountId) !== role);
       const removed = [...before].filter(([accountId]) => !after.has(accountId));
-      await audit(trx, actor, 'course.team_changed', course, { added: Object.fromEntries(added), removed: removed.map(([a]) => a) }, ip);
-      const contacts = new Map((await peopleOfCentre(trx, actor.centreId, [...added, ...removed].map(([a]) => a))).map((p) => [p.id, p]));
+      await audit(
+        trx,
+        actor,
+        'course.team_changed',
+        course,
+        { added: Object.fromEntries(added), removed: removed.map(([a]) => a) },
+        ip,
+      );
+      const contacts = new Map(
+        (
+          await peopleOfCentre(
+            trx,
+            actor.centreId,
+            [...added, ...removed].map(([a]) => a),
+          )
+        ).map((p) => [p.id, p]),
+      );
       const where = `${course.title} (${name}, ${course.academicYear})`;
       for (const [accountId, role] of added) {
         const contact = contacts.get(accountId);
         if (!contact || accountId === actor.accountId) continue;
-        await queueEmail(trx, {
-          to: contact.username,
-          subject: `You have been added to the course ${course.title}`,
-          text: `Dear ${contact.first_name},\n\n${actor.name} has added you to the course ${where} as ${role === 'course_leader' ? 'Course Leader' : roleName(role)}.\n\nSee it in myBTEC under Courses:\n${deps.baseUrl}/courses/${course.id}\n\nmyBTEC`,
-        }, clock.now());
+        await queueEmail(
+          trx,
+          {
+            to: contact.username,
+            subject: `You have been added to the course ${course.title}`,
+            text: `Dear ${contact.first_name},\n\n${actor.name} has added you to the course ${where} as ${role === 'course_leader' ? 'Course Leader' : roleName(role)}.\n\nSee it in myBTEC under Courses:\n${deps.baseUrl}/courses/${course.id}\n\nmyBTEC`,
+          },
+          clock.now(),
+        );
       }
       for (const [accountId] of removed) {
         const contact = contacts.get(accountId);
         if (!contact || accountId === actor.accountId) continue;
-        await queueEmail(trx, {
-          to: contact.username,
-          subject: `You have been removed from the course ${course.title}`,
-          text: `Dear ${contact.first_name},\n\n${actor.name} has removed you from the course ${where}. If you think this is a mistake, talk to them directly.\n\nmyBTEC`,
-        }, clock.now());
+        await queueEmail(
+          trx,
+          {
+            to: contact.username,
+            subject: `You have been removed from the course ${course.title}`,
+            text: `Dear ${contact.first_name},\n\n${actor.name} has removed you from the course ${where}. If you think this is a mistake, talk to them directly.\n\nmyBTEC`,
+          },
+          clock.now(),
+        );
       }
     });
     return (await findCourse(db, id)) as Course;
@@ -391,8 +532,19 @@ export function createCourseService(deps: {
     }
   }
 
-  return { list, get, create, update, confirm, remove, clone, setTeam, may, problemsOf: async (course: Course) => {
-    const qualification = await qualificationFor(course.qualificationId, course.subjectId);
-    return qualification ? courseProblems(qualification, course.unitIds) : [];
-  } };
+  return {
+    list,
+    get,
+    create,
+    update,
+    confirm,
+    remove,
+    clone,
+    setTeam,
+    may,
+    problemsOf: async (course: Course) => {
+      const qualification = await qualificationFor(course.qualificationId, course.subjectId);
+      return qualification ? courseProblems(qualification, course.unitIds) : [];
+    },
+  };
 }

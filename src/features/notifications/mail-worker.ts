@@ -41,14 +41,23 @@ export function createMailWorker(deps: {
       if (batch.length === 0) break;
       for (const row of batch) {
         try {
-          await mailer.send({ id: row.id, from, to: row.to_address, subject: row.subject, text: row.body_text });
+          await mailer.send({
+            id: row.id,
+            from,
+            to: row.to_address,
+            subject: row.subject,
+            text: row.body_text,
+          });
           await markSent(db, row.id, clock.now());
           sent += 1;
         } catch (error) {
           failed += 1;
           const retryAt = new Date(clock.now().getTime() + backoffMs(row.attempts + 1));
           await markFailed(db, row.id, (error as Error).message, retryAt);
-          log.warn({ emailId: row.id, attempts: row.attempts + 1, err: error }, 'email delivery failed; will retry');
+          log.warn(
+            { emailId: row.id, attempts: row.attempts + 1, err: error },
+            'email delivery failed; will retry',
+          );
         }
       }
       if (stopped || batch.length < BATCH) break;

@@ -34,7 +34,11 @@ export function smtpMailer(smtpUrl: string): Mailer {
 
 /** Without SMTP_URL: every message is written as an .eml file under DATA_DIR/mail. */
 export function fileMailer(mailDir: string): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
   return {
     async send(email) {
       const info = await transport.sendMail({

@@ -67,12 +67,22 @@ export async function leaseDueEmails(
 export async function markSent(db: Db, id: string, now: Date): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ sent_at: now.toISOString(), lease_until: null, attempts: sql`attempts + 1`, last_error: null })
+    .set({
+      sent_at: now.toISOString(),
+      lease_until: null,
+      attempts: sql`attempts + 1`,
+      last_error: null,
+    })
     .where('id', '=', id)
     .execute();
 }
 
-export async function markFailed(db: Db, id: string, error: string, nextAttemptAt: Date): Promise<void> {
+export async function markFailed(
+  db: Db,
+  id: string,
+  error: string,
+  nextAttemptAt: Date,
+): Promise<void> {
   await db
     .updateTable('outbox')
     .set({

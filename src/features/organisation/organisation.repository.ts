@@ -22,11 +22,23 @@ export interface Subject {
 
 export async function findCentre(db: DbOrTx, id: string): Promise<Centre | undefined> {
   const row = await db.selectFrom('centres').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && { id: row.id, number: row.number, name: row.name, qualityNomineeId: row.quality_nominee_id };
+  return (
+    row && {
+      id: row.id,
+      number: row.number,
+      name: row.name,
+      qualityNomineeId: row.quality_nominee_id,
+    }
+  );
 }
 
 export async function listSites(db: DbOrTx, centreId: string): Promise<Site[]> {
-  const rows = await db.selectFrom('sites').selectAll().where('centre_id', '=', centreId).orderBy('number').execute();
+  const rows = await db
+    .selectFrom('sites')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .orderBy('number')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     centreId: row.centre_id,
@@ -39,16 +51,38 @@ export async function listSites(db: DbOrTx, centreId: string): Promise<Site[]> {
 export async function findSite(db: DbOrTx, id: string): Promise<Site | undefined> {
   const row = await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
   return (
-    row && { id: row.id, centreId: row.centre_id, number: row.number, name: row.name, qualityNomineeId: row.quality_nominee_id }
+    row && {
+      id: row.id,
+      centreId: row.centre_id,
+      number: row.number,
+      name: row.name,
+      qualityNomineeId: row.quality_nominee_id,
+    }
   );
 }
 
-export async function setSiteQualityNominee(db: DbOrTx, siteId: string, accountId: string | null): Promise<void> {
-  await db.updateTable('sites').set({ quality_nominee_id: accountId }).where('id', '=', siteId).execute();
+export async function setSiteQualityNominee(
+  db: DbOrTx,
+  siteId: string,
+  accountId: string | null,
+): Promise<void> {
+  await db
+    .updateTable('sites')
+    .set({ quality_nominee_id: accountId })
+    .where('id', '=', siteId)
+    .execute();
 }
 
-export async function setCentreQualityNominee(db: DbOrTx, centreId: string, accountId: string | null): Promise<void> {
-  await db.updateTable('centres').set({ quality_nominee_id: accountId }).where('id', '=', centreId).execute();
+export async function setCentreQualityNominee(
+  db: DbOrTx,
+  centreId: string,
+  accountId: string | null,
+): Promise<void> {
+  await db
+    .updateTable('centres')
+    .set({ quality_nominee_id: accountId })
+    .where('id', '=', centreId)
+    .execute();
 }
 
 export async function listSubjects(db: DbOrTx): Promise<Subject[]> {
@@ -56,15 +90,25 @@ export async function listSubjects(db: DbOrTx): Promise<Subject[]> {
 }
 
 /** The sites where this account is the Quality Nominee: its own recorded sites, or all of them if centre-wide. */
-export async function qualityNomineeSiteIds(db: DbOrTx, accountId: string, centreId: string): Promise<string[]> {
+export async function qualityNomineeSiteIds(
+  db: DbOrTx,
+  accountId: string,
+  centreId: string,
+): Promise<string[]> {
   const sites = await listSites(db, centreId);
   const centre = await findCentre(db, centreId);
   if (centre?.qualityNomineeId === accountId) return sites.map((s) => s.id);
   return sites.filter((s) => s.qualityNomineeId === accountId).map((s) => s.id);
 }
 
-export async function insertCentre(db: DbOrTx, centre: { id: string; number: string; name: string }): Promise<void> {
-  await db.insertInto('centres').values({ ...centre, quality_nominee_id: null }).execute();
+export async function insertCentre(
+  db: DbOrTx,
+  centre: { id: string; number: string; name: string },
+): Promise<void> {
+  await db
+    .insertInto('centres')
+    .values({ ...centre, quality_nominee_id: null })
+    .execute();
 }
 
 export async function insertSite(
@@ -73,7 +117,13 @@ export async function insertSite(
 ): Promise<void> {
   await db
     .insertInto('sites')
-    .values({ id: site.id, centre_id: site.centreId, number: site.number, name: site.name, quality_nominee_id: null })
+    .values({
+      id: site.id,
+      centre_id: site.centreId,
+      number: site.number,
+      name: site.name,
+      quality_nominee_id: null,
+    })
     .execute();
 }
 
@@ -83,7 +133,10 @@ export interface PersonRef {
 }
 
 /** The Quality Nominee recorded for the site itself, and the one recorded for its whole centre. */
-export async function qualityNomineesOf(db: DbOrTx, siteId: string): Promise<{ site: PersonRef | null; centre: PersonRef | null }> {
+export async function qualityNomineesOf(
+  db: DbOrTx,
+  siteId: string,
+): Promise<{ site: PersonRef | null; centre: PersonRef | null }> {
   const row = await db
     .selectFrom('sites')
     .innerJoin('centres', 'centres.id', 'sites.centre_id')
@@ -100,7 +153,11 @@ export async function qualityNomineesOf(db: DbOrTx, siteId: string): Promise<{ s
     .where('sites.id', '=', siteId)
     .executeTakeFirst();
   return {
-    site: row?.site_id ? { id: row.site_id, name: `${row.site_first ?? ''} ${row.site_last ?? ''}` } : null,
-    centre: row?.centre_id ? { id: row.centre_id, name: `${row.centre_first ?? ''} ${row.centre_last ?? ''}` } : null,
+    site: row?.site_id
+      ? { id: row.site_id, name: `${row.site_first ?? ''} ${row.site_last ?? ''}` }
+      : null,
+    centre: row?.centre_id
+      ? { id: row.centre_id, name: `${row.centre_first ?? ''} ${row.centre_last ?? ''}` }
+      : null,
   };
 }

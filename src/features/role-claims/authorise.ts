@@ -5,7 +5,12 @@ import { Forbidden, NotFound, RoleNotApproved } from '../../errors.js';
 import { qualityNomineesOf } from '../organisation/organisation.repository.js';
 import { approvedLivs, type PersonRef } from './role-claim.repository.js';
 
-export type Authorise = (actor: Actor, action: Action, target: Target, trx?: DbOrTx) => Promise<void>;
+export type Authorise = (
+  actor: Actor,
+  action: Action,
+  target: Target,
+  trx?: DbOrTx,
+) => Promise<void>;
 
 /**
  * Asks `decide()` and turns a refusal into the typed error the API and pages answer with. Only

@@ -60,18 +60,27 @@ forEachDatabase('role claims API', (kind) => {
   afterEach(() => t.close());
 
   const as = (person: BuiltAccount) => signedIn(t.app, person.username);
-  const claim = async (agent: Agent, body: Record<string, unknown>) => agent.api('POST', paths.api.claims, body);
+  const claim = async (agent: Agent, body: Record<string, unknown>) =>
+    agent.api('POST', paths.api.claims, body);
   const site0 = () => centre.siteIds[0] as string;
   const site1 = () => centre.siteIds[1] as string;
-  const auditOf = (action: string) => t.db.selectFrom('audit_events').selectAll().where('action', '=', action).execute();
-  const mailTo = (person: BuiltAccount) => t.db.selectFrom('outbox').selectAll().where('to_address', '=', person.username).execute();
-  const decideAs = (agent: Agent, decisions: { claimId: string; approve: boolean; reason?: string }[]) =>
-    agent.api('POST', paths.api.approvals, { decisions });
+  const auditOf = (action: string) =>
+    t.db.selectFrom('audit_events').selectAll().where('action', '=', action).execute();
+  const mailTo = (person: BuiltAccount) =>
+    t.db.selectFrom('outbox').selectAll().where('to_address', '=', person.username).execute();
+  const decideAs = (
+    agent: Agent,
+    decisions: { claimId: string; approve: boolean; reason?: string }[],
+  ) => agent.api('POST', paths.api.approvals, { decisions });
 
   describe('making a claim', () => {
     it('routes a member claim to the approved LIV of the subject, emails them, and audits it', async () => {
       const agent = await as(teacher);
-      const response = await claim(agent, { siteId: site0(), subjectId: BUSINESS, role: 'assessor' });
+      const response = await claim(agent, {
+        siteId: site0(),
+        subjectId: BUSINESS,
+        role: 'assessor',
+      });
       expect(response.statusCode).toBe(201);
       const body = (response.json() as { claim: ClaimJson }).claim;
       expect(body).toMatchObject({
@@ -94,30 +103,58 @@ forEachDatabase('role claims API', (kind) => {
     });
 
     it('routes a member claim to the QN when the subject has no approved LIV', async () => {
-      const response = await claim(await as(teacher), { siteId: site0(), subjectId: SPORT, role: 'teacher' });
-      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([{ id: qn.id, name: 'Quinn Nominee' }]);
+      const response = await claim(await as(teacher), {
+        siteId: site0(),
+        subjectId: SPORT,
+        role: 'teacher',
+      });
+      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([
+        { id: qn.id, name: 'Quinn Nominee' },
+      ]);
       expect(await mailTo(qn)).toHaveLength(1);
     });
 
     it("routes an LIV claim to the site's own QN, never to the other site's QN", async () => {
-      const response = await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'lead_internal_verifier' });
-      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([{ id: qn.id, name: 'Quinn Nominee' }]);
+      const response = await claim(await as(teacher), {
+        siteId: site0(),
+        subjectId: BUSINESS,
+        role: 'lead_internal_verifier',
+      });
+      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([
+        { id: qn.id, name: 'Quinn Nominee' },
+      ]);
       expect(await mailTo(liv)).toHaveLength(0);
       expect(await mailTo(northQn)).toHaveLength(0);
     });
 
     it("routes to the centre's QN where the site has none", async () => {
-      await t.db.updateTable('sites').set({ quality_nominee_id: null }).where('id', '=', site1()).execute();
+      await t.db
+        .updateTable('sites')
+        .set({ quality_nominee_id: null })
+        .where('id', '=', site1())
+        .execute();
       const centreQn = await buildAccount(t.db, centre, { first: 'Cen', last: 'Tral' });
       await makeQualityNominee(t.db, centreQn);
-      const response = await claim(await as(teacher), { siteId: site1(), subjectId: BUSINESS, role: 'lead_internal_verifier' });
-      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([{ id: centreQn.id, name: 'Cen Tral' }]);
+      const response = await claim(await as(teacher), {
+        siteId: site1(),
+        subjectId: BUSINESS,
+        role: 'lead_internal_verifier',
+      });
+      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([
+        { id: centreQn.id, name: 'Cen Tral' },
+      ]);
     });
 
     it('supersedes my earlier pending claim in the same site and subject', async () => {
       const agent = await as(teacher);
-      const first = (await claim(agent, { siteId: site0(), subjectId: BUSINESS, role: 'assessor' })).json() as { claim: ClaimJson };
-      const second = await claim(agent, { siteId: site0(), subjectId: BUSINESS, role: 'internal_verifier' });
+      const first = (
+        await claim(agent, { siteId: site0(), subjectId: BUSINESS, role: 'assessor' })
+      ).json() as { claim: ClaimJson };
+      const second = await claim(agent, {
+        siteId: site0(),
+        subjectId: BUSINESS,
+        role: 'internal_verifier',
+      });
       expect(second.statusCode).toBe(201);
       const mine = (await agent.get(paths.api.claims)).json() as { claims: ClaimJson[] };
       expect(mine.claims.find((c) => c.id === first.claim.id)?.status).toBe('superseded');
@@ -126,64 +163,126 @@ forEachDatabase('role claims API', (kind) => {
     });
 
     it('tells a QN they need not claim at their own site', async () => {
-      const response = await claim(await as(qn), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' });
+      const response = await claim(await as(qn), {
+        siteId: site0(),
+        subjectId: BUSINESS,
+        role: 'teacher',
+      });
       expect(response.statusCode).toBe(400);
-      expect((response.json() as ErrorJson).error.fields?.siteId).toContain('you already have every role');
+      expect((response.json() as ErrorJson).error.fields?.siteId).toContain(
+        'you already have every role',
+      );
     });
 
     it('lets a QN claim at another site of the centre', async () => {
-      const response = await claim(await as(qn), { siteId: site1(), subjectId: BUSINESS, role: 'teacher' });
+      const response = await claim(await as(qn), {
+        siteId: site1(),
+        subjectId: BUSINESS,
+        role: 'teacher',
+      });
       expect(response.statusCode).toBe(201);
-      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([{ id: northQn.id, name: 'Norah North' }]);
+      expect((response.json() as { claim: ClaimJson }).claim.approvers).toEqual([
+        { id: northQn.id, name: 'Norah North' },
+      ]);
     });
 
     it('answers not_found for a site of another centre and invalid_input for bad bodies', async () => {
       const agent = await as(teacher);
-      const foreign = await claim(agent, { siteId: other.siteIds[0], subjectId: BUSINESS, role: 'teacher' });
+      const foreign = await claim(agent, {
+        siteId: other.siteIds[0],
+        subjectId: BUSINESS,
+        role: 'teacher',
+      });
       expect(foreign.statusCode).toBe(404);
       expect((foreign.json() as ErrorJson).error.code).toBe('not_found');
-      const badRole = await claim(agent, { siteId: site0(), subjectId: BUSINESS, role: 'headteacher' });
+      const badRole = await claim(agent, {
+        siteId: site0(),
+        subjectId: BUSINESS,
+        role: 'headteacher',
+      });
       expect(badRole.statusCode).toBe(400);
       expect((badRole.json() as ErrorJson).error.fields).toHaveProperty('role');
-      const badSubject = await claim(agent, { siteId: site0(), subjectId: 'astrology', role: 'teacher' });
+      const badSubject = await claim(agent, {
+        siteId: site0(),
+        subjectId: 'astrology',
+        role: 'teacher',
+      });
       expect((badSubject.json() as ErrorJson).error.fields).toHaveProperty('subjectId');
       const missing = await claim(agent, { siteId: site0() });
-      expect(Object.keys((missing.json() as ErrorJson).error.fields ?? {}).sort()).toEqual(['role', 'subjectId']);
-      expect(await t.db.selectFrom('claims').selectAll().where('claimant_id', '=', teacher.id).execute()).toHaveLength(0);
+      expect(Object.keys((missing.json() as ErrorJson).error.fields ?? {}).sort()).toEqual([
+        'role',
+        'subjectId',
+      ]);
+      expect(
+        await t.db.selectFrom('claims').selectAll().where('claimant_id', '=', teacher.id).execute(),
+      ).toHaveLength(0);
     });
 
     it('refuses a claim without the CSRF header and a signed-out caller', async () => {
       const agent = await as(teacher);
-      const noCsrf = await agent.api('POST', paths.api.claims, { siteId: site0(), subjectId: BUSINESS, role: 'teacher' }, { csrf: false });
+      const noCsrf = await agent.api(
+        'POST',
+        paths.api.claims,
+        { siteId: site0(), subjectId: BUSINESS, role: 'teacher' },
+        { csrf: false },
+      );
       expect(noCsrf.statusCode).toBe(403);
       expect((noCsrf.json() as ErrorJson).error.code).toBe('csrf');
-      const anonymous = await new Agent(t.app).api('POST', paths.api.claims, { siteId: site0(), subjectId: BUSINESS, role: 'teacher' });
+      const anonymous = await new Agent(t.app).api('POST', paths.api.claims, {
+        siteId: site0(),
+        subjectId: BUSINESS,
+        role: 'teacher',
+      });
       expect(anonymous.statusCode).toBe(401);
     });
   });
 
   describe('deciding claims', () => {
     it('lets the LIV approve a member claim: status, decider, audit row and email to the claimant', async () => {
-      const made = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'assessor' })).json() as { claim: ClaimJson };
+      const made = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'assessor' })
+      ).json() as { claim: ClaimJson };
       const livAgent = await as(liv);
       const pending = (await livAgent.get(paths.api.approvals)).json() as { claims: ClaimJson[] };
       expect(pending.claims.map((c) => c.id)).toEqual([made.claim.id]);
-      const response = await decideAs(livAgent, [{ claimId: made.claim.id, approve: true, reason: 'Welcome aboard' }]);
-      expect(response.json()).toEqual({ results: [{ claimId: made.claim.id, status: 'approved' }] });
-      const row = await t.db.selectFrom('claims').selectAll().where('id', '=', made.claim.id).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ status: 'approved', decided_by_id: liv.id, reason: 'Welcome aboard' });
+      const response = await decideAs(livAgent, [
+        { claimId: made.claim.id, approve: true, reason: 'Welcome aboard' },
+      ]);
+      expect(response.json()).toEqual({
+        results: [{ claimId: made.claim.id, status: 'approved' }],
+      });
+      const row = await t.db
+        .selectFrom('claims')
+        .selectAll()
+        .where('id', '=', made.claim.id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        status: 'approved',
+        decided_by_id: liv.id,
+        reason: 'Welcome aboard',
+      });
       expect(await auditOf('claim.approved')).toHaveLength(1);
       const mail = await mailTo(teacher);
       expect(mail).toHaveLength(1);
       expect(mail[0]?.subject).toBe('Your role claim has been approved: Assessor in Business');
       expect(mail[0]?.body_text).toContain('Assessor, Teacher');
       const me = (await (await as(teacher)).get(paths.api.me)).json() as { roles: unknown[] };
-      expect(me.roles).toEqual([{ siteId: site0(), subjectId: BUSINESS, role: 'assessor', status: 'approved' }]);
+      expect(me.roles).toEqual([
+        { siteId: site0(), subjectId: BUSINESS, role: 'assessor', status: 'approved' },
+      ]);
     });
 
     it('sends the reason and the suggestion to talk it over when a claim is rejected', async () => {
-      const made = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'course_leader' })).json() as { claim: ClaimJson };
-      await decideAs(await as(liv), [{ claimId: made.claim.id, approve: false, reason: 'You lead Sport, not Business' }]);
+      const made = (
+        await claim(await as(teacher), {
+          siteId: site0(),
+          subjectId: BUSINESS,
+          role: 'course_leader',
+        })
+      ).json() as { claim: ClaimJson };
+      await decideAs(await as(liv), [
+        { claimId: made.claim.id, approve: false, reason: 'You lead Sport, not Business' },
+      ]);
       const mail = await mailTo(teacher);
       expect(mail[0]?.subject).toBe('Your role claim has been rejected: Course Leader in Business');
       expect(mail[0]?.body_text).toContain('You lead Sport, not Business');
@@ -192,11 +291,23 @@ forEachDatabase('role claims API', (kind) => {
     });
 
     it('refuses the LIV deciding an LIV claim, a claim in another subject, and a claim at another site', async () => {
-      const livClaim = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'lead_internal_verifier' })).json() as { claim: ClaimJson };
-      const sportClaim = (await claim(await as(colleague), { siteId: site0(), subjectId: SPORT, role: 'teacher' })).json() as { claim: ClaimJson };
-      const northClaim = (await claim(await as(colleague), { siteId: site1(), subjectId: BUSINESS, role: 'teacher' })).json() as { claim: ClaimJson };
+      const livClaim = (
+        await claim(await as(teacher), {
+          siteId: site0(),
+          subjectId: BUSINESS,
+          role: 'lead_internal_verifier',
+        })
+      ).json() as { claim: ClaimJson };
+      const sportClaim = (
+        await claim(await as(colleague), { siteId: site0(), subjectId: SPORT, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
+      const northClaim = (
+        await claim(await as(colleague), { siteId: site1(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       const livAgent = await as(liv);
-      expect(((await livAgent.get(paths.api.approvals)).json() as { claims: ClaimJson[] }).claims).toEqual([]);
+      expect(
+        ((await livAgent.get(paths.api.approvals)).json() as { claims: ClaimJson[] }).claims,
+      ).toEqual([]);
       const response = await decideAs(livAgent, [
         { claimId: livClaim.claim.id, approve: true },
         { claimId: sportClaim.claim.id, approve: true },
@@ -204,40 +315,64 @@ forEachDatabase('role claims API', (kind) => {
       ]);
       const results = (response.json() as { results: { error?: { code: string } }[] }).results;
       expect(results.map((r) => r.error?.code)).toEqual(['forbidden', 'forbidden', 'forbidden']);
-      const statuses = await t.db.selectFrom('claims').select('status').where('claimant_id', 'in', [teacher.id, colleague.id]).execute();
+      const statuses = await t.db
+        .selectFrom('claims')
+        .select('status')
+        .where('claimant_id', 'in', [teacher.id, colleague.id])
+        .execute();
       expect(statuses.every((s) => s.status === 'pending')).toBe(true);
       expect(await auditOf('claim.approved')).toHaveLength(0);
     });
 
     it("refuses the QN of another site, and lets the site's QN decide a claim routed to the LIV", async () => {
-      const made = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })).json() as { claim: ClaimJson };
+      const made = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       const north = await decideAs(await as(northQn), [{ claimId: made.claim.id, approve: true }]);
-      expect((north.json() as { results: { error?: { code: string } }[] }).results[0]?.error?.code).toBe('forbidden');
+      expect(
+        (north.json() as { results: { error?: { code: string } }[] }).results[0]?.error?.code,
+      ).toBe('forbidden');
       const ok = await decideAs(await as(qn), [{ claimId: made.claim.id, approve: true }]);
       expect((ok.json() as { results: { status?: string }[] }).results[0]?.status).toBe('approved');
     });
 
     it('refuses anyone deciding their own claim, even a QN at another of their sites', async () => {
       await makeQualityNominee(t.db, qn); // centre-wide: QN of every site
-      const made = (await claim(await as(liv), { siteId: site0(), subjectId: SPORT, role: 'teacher' })).json() as { claim: ClaimJson };
+      const made = (
+        await claim(await as(liv), { siteId: site0(), subjectId: SPORT, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       const own = await decideAs(await as(liv), [{ claimId: made.claim.id, approve: true }]);
-      expect((own.json() as { results: { error?: { code: string } }[] }).results[0]?.error?.code).toBe('forbidden');
+      expect(
+        (own.json() as { results: { error?: { code: string } }[] }).results[0]?.error?.code,
+      ).toBe('forbidden');
     });
 
     it('works out who may decide at decision time: an LIV approved later decides a claim first routed to the QN', async () => {
-      const made = (await claim(await as(teacher), { siteId: site0(), subjectId: SPORT, role: 'teacher' })).json() as { claim: ClaimJson };
+      const made = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: SPORT, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       expect(made.claim.approvers.map((a) => a.id)).toEqual([qn.id]);
-      await buildClaim(t.db, { account: colleague, subjectId: SPORT, role: 'lead_internal_verifier' });
+      await buildClaim(t.db, {
+        account: colleague,
+        subjectId: SPORT,
+        role: 'lead_internal_verifier',
+      });
       const sportLiv = await as(colleague);
       const pending = (await sportLiv.get(paths.api.approvals)).json() as { claims: ClaimJson[] };
       expect(pending.claims.map((c) => c.id)).toEqual([made.claim.id]);
       const result = await decideAs(sportLiv, [{ claimId: made.claim.id, approve: true }]);
-      expect((result.json() as { results: { status?: string }[] }).results[0]?.status).toBe('approved');
+      expect((result.json() as { results: { status?: string }[] }).results[0]?.status).toBe(
+        'approved',
+      );
     });
 
     it('decides a batch where one row fails and the others succeed', async () => {
-      const a = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })).json() as { claim: ClaimJson };
-      const b = (await claim(await as(colleague), { siteId: site0(), subjectId: BUSINESS, role: 'assessor' })).json() as { claim: ClaimJson };
+      const a = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
+      const b = (
+        await claim(await as(colleague), { siteId: site0(), subjectId: BUSINESS, role: 'assessor' })
+      ).json() as { claim: ClaimJson };
       const response = await decideAs(await as(liv), [
         { claimId: a.claim.id, approve: true },
         { claimId: 'no-such-claim', approve: true },
@@ -246,63 +381,97 @@ forEachDatabase('role claims API', (kind) => {
       expect(response.statusCode).toBe(200);
       expect((response.json() as { results: unknown[] }).results).toEqual([
         { claimId: a.claim.id, status: 'approved' },
-        { claimId: 'no-such-claim', error: { code: 'not_found', message: expect.any(String) as string } },
+        {
+          claimId: 'no-such-claim',
+          error: { code: 'not_found', message: expect.any(String) as string },
+        },
         { claimId: b.claim.id, status: 'rejected' },
       ]);
     });
 
     it('answers conflict for a claim already decided, and sends one email only', async () => {
-      const made = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })).json() as { claim: ClaimJson };
+      const made = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       await decideAs(await as(liv), [{ claimId: made.claim.id, approve: true }]);
       const again = await decideAs(await as(qn), [{ claimId: made.claim.id, approve: false }]);
-      const result = (again.json() as { results: { error?: { code: string; message: string } }[] }).results[0];
+      const result = (again.json() as { results: { error?: { code: string; message: string } }[] })
+        .results[0];
       expect(result?.error?.code).toBe('conflict');
       expect(result?.error?.message).toContain('already been approved by Liv Lead');
       expect(await mailTo(teacher)).toHaveLength(1);
     });
 
     it('lets exactly one of two concurrent decisions win, with one email to the claimant', async () => {
-      const made = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })).json() as { claim: ClaimJson };
+      const made = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       const [livAgent, qnAgent] = await Promise.all([as(liv), as(qn)]);
       const responses = await Promise.all([
         decideAs(livAgent, [{ claimId: made.claim.id, approve: true }]),
         decideAs(qnAgent, [{ claimId: made.claim.id, approve: false }]),
       ]);
-      const results = responses.map((r) => (r.json() as { results: { status?: string; error?: { code: string } }[] }).results[0]);
+      const results = responses.map(
+        (r) =>
+          (r.json() as { results: { status?: string; error?: { code: string } }[] }).results[0],
+      );
       expect(results.filter((r) => r?.status !== undefined)).toHaveLength(1);
       expect(results.filter((r) => r?.error?.code === 'conflict')).toHaveLength(1);
       expect(await mailTo(teacher)).toHaveLength(1);
-      const decided = (await auditOf('claim.approved')).length + (await auditOf('claim.rejected')).length;
+      const decided =
+        (await auditOf('claim.approved')).length + (await auditOf('claim.rejected')).length;
       expect(decided).toBe(1);
     });
 
     it('supersedes the earlier approved role when a new claim is approved (stepping down)', async () => {
-      const old = await buildClaim(t.db, { account: teacher, subjectId: BUSINESS, role: 'course_leader' });
-      const made = (await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })).json() as { claim: ClaimJson };
+      const old = await buildClaim(t.db, {
+        account: teacher,
+        subjectId: BUSINESS,
+        role: 'course_leader',
+      });
+      const made = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       await decideAs(await as(liv), [{ claimId: made.claim.id, approve: true }]);
-      const oldRow = await t.db.selectFrom('claims').select('status').where('id', '=', old).executeTakeFirstOrThrow();
+      const oldRow = await t.db
+        .selectFrom('claims')
+        .select('status')
+        .where('id', '=', old)
+        .executeTakeFirstOrThrow();
       expect(oldRow.status).toBe('superseded');
-      const me = (await (await as(teacher)).get(paths.api.me)).json() as { roles: { role: string; status: string }[] };
-      expect(me.roles).toEqual([{ siteId: site0(), subjectId: BUSINESS, role: 'teacher', status: 'approved' }]);
+      const me = (await (await as(teacher)).get(paths.api.me)).json() as {
+        roles: { role: string; status: string }[];
+      };
+      expect(me.roles).toEqual([
+        { siteId: site0(), subjectId: BUSINESS, role: 'teacher', status: 'approved' },
+      ]);
     });
   });
 
   describe('withdrawing and revoking', () => {
     it('withdraws my pending claim, and refuses withdrawing it twice or someone else’s', async () => {
       const agent = await as(teacher);
-      const made = (await claim(agent, { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })).json() as { claim: ClaimJson };
+      const made = (
+        await claim(agent, { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
       const url = paths.api.claim.replace(':id', made.claim.id);
       const otherPerson = await (await as(colleague)).api('DELETE', url);
       expect(otherPerson.statusCode).toBe(404);
       expect((await agent.api('DELETE', url)).statusCode).toBe(204);
       expect((await agent.api('DELETE', url)).statusCode).toBe(409);
       expect(await auditOf('claim.withdrawn')).toHaveLength(1);
-      const approvals = (await (await as(liv)).get(paths.api.approvals)).json() as { claims: unknown[] };
+      const approvals = (await (await as(liv)).get(paths.api.approvals)).json() as {
+        claims: unknown[];
+      };
       expect(approvals.claims).toEqual([]);
     });
 
     it('lets an approver take back an approved role, with audit and email; others are refused', async () => {
-      const approvedId = await buildClaim(t.db, { account: teacher, subjectId: BUSINESS, role: 'assessor' });
+      const approvedId = await buildClaim(t.db, {
+        account: teacher,
+        subjectId: BUSINESS,
+        role: 'assessor',
+      });
       const url = paths.api.claimRevoke.replace(':id', approvedId);
       const byColleague = await (await as(colleague)).api('POST', url, {});
       expect(byColleague.statusCode).toBe(403);
@@ -310,9 +479,14 @@ forEachDatabase('role claims API', (kind) => {
       expect(byStranger.statusCode).toBe(404);
       const response = await (await as(liv)).api('POST', url, { reason: 'Left the team' });
       expect(response.statusCode).toBe(200);
-      expect((response.json() as { claim: ClaimJson }).claim).toMatchObject({ status: 'revoked', reason: 'Left the team' });
+      expect((response.json() as { claim: ClaimJson }).claim).toMatchObject({
+        status: 'revoked',
+        reason: 'Left the team',
+      });
       expect(await auditOf('claim.revoked')).toHaveLength(1);
-      expect((await mailTo(teacher))[0]?.subject).toBe('Your role has been taken back: Assessor in Business');
+      expect((await mailTo(teacher))[0]?.subject).toBe(
+        'Your role has been taken back: Assessor in Business',
+      );
       const again = await (await as(liv)).api('POST', url, {});
       expect(again.statusCode).toBe(409);
     });
@@ -331,16 +505,25 @@ forEachDatabase('role claims API', (kind) => {
       expect((me.sites as unknown[]).length).toBe(2);
       expect(me.roles).toEqual(
         expect.arrayContaining([
-          { siteId: site0(), subjectId: BUSINESS, role: 'lead_internal_verifier', status: 'approved' },
+          {
+            siteId: site0(),
+            subjectId: BUSINESS,
+            role: 'lead_internal_verifier',
+            status: 'approved',
+          },
           { siteId: site0(), subjectId: SPORT, role: 'assessor', status: 'pending' },
         ]),
       );
-      const qnMe = (await (await as(qn)).get(paths.api.me)).json() as { qualityNomineeSiteIds: string[] };
+      const qnMe = (await (await as(qn)).get(paths.api.me)).json() as {
+        qualityNomineeSiteIds: string[];
+      };
       expect(qnMe.qualityNomineeSiteIds).toEqual([site0()]);
     });
 
     it('lists the subject areas', async () => {
-      const body = (await (await as(teacher)).get(paths.api.subjects)).json() as { subjects: { id: string; name: string }[] };
+      const body = (await (await as(teacher)).get(paths.api.subjects)).json() as {
+        subjects: { id: string; name: string }[];
+      };
       expect(body.subjects.slice(0, 2)).toEqual([
         { id: 'business', name: 'Business' },
         { id: 'applied-science', name: 'Applied Science' },
@@ -349,10 +532,22 @@ forEachDatabase('role claims API', (kind) => {
 
     it('shows a claim of another centre to nobody', async () => {
       const foreignLiv = await buildAccount(t.db, other, { first: 'F', last: 'L' });
-      await buildClaim(t.db, { account: foreignLiv, subjectId: BUSINESS, role: 'lead_internal_verifier' });
-      await claim(await as(stranger), { siteId: other.siteIds[0], subjectId: BUSINESS, role: 'teacher' });
-      expect(((await (await as(qn)).get(paths.api.approvals)).json() as { claims: unknown[] }).claims).toEqual([]);
-      expect(((await (await as(liv)).get(paths.api.approvals)).json() as { claims: unknown[] }).claims).toEqual([]);
+      await buildClaim(t.db, {
+        account: foreignLiv,
+        subjectId: BUSINESS,
+        role: 'lead_internal_verifier',
+      });
+      await claim(await as(stranger), {
+        siteId: other.siteIds[0],
+        subjectId: BUSINESS,
+        role: 'teacher',
+      });
+      expect(
+        ((await (await as(qn)).get(paths.api.approvals)).json() as { claims: unknown[] }).claims,
+      ).toEqual([]);
+      expect(
+        ((await (await as(liv)).get(paths.api.approvals)).json() as { claims: unknown[] }).claims,
+      ).toEqual([]);
     });
   });
 });

@@ -26,12 +26,19 @@ const ClaimBody = Type.Object({
   reason: Type.Optional(Type.String()),
 });
 const Id = Type.String({ minLength: 1, maxLength: 100 });
-const NewClaim = Type.Object({ siteId: Id, subjectId: Id, role: RoleName }, { additionalProperties: false });
+const NewClaim = Type.Object(
+  { siteId: Id, subjectId: Id, role: RoleName },
+  { additionalProperties: false },
+);
 const Decisions = Type.Object(
   {
     decisions: Type.Array(
       Type.Object(
-        { claimId: Id, approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 1000 })) },
+        {
+          claimId: Id,
+          approve: Type.Boolean(),
+          reason: Type.Optional(Type.String({ maxLength: 1000 })),
+        },
         { additionalProperties: false },
       ),
       { minItems: 1, maxItems: 500 },
@@ -39,12 +46,18 @@ const Decisions = Type.Object(
   },
   { additionalProperties: false },
 );
-const Revoke = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+const Revoke = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
 const tags = ['role claims'];
 
 const actorOf = (request: FastifyRequest) => request.actor as Actor;
 
-export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: RoleClaimService }): void {
+export function registerRoleClaimApi(
+  app: FastifyInstance,
+  deps: { roleClaims: RoleClaimService },
+): void {
   const { roleClaims } = deps;
 
   app.get(
@@ -52,16 +65,29 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
     {
       schema: {
         tags,
-        summary: 'Who I am: centre, sites, Quality Nominee sites, and my approved and pending roles',
+        summary:
+          'Who I am: centre, sites, Quality Nominee sites, and my approved and pending roles',
         response: {
           200: Type.Object({
-            user: Type.Object({ id: Type.String(), firstName: Type.String(), lastName: Type.String(), username: Type.String() }),
+            user: Type.Object({
+              id: Type.String(),
+              firstName: Type.String(),
+              lastName: Type.String(),
+              username: Type.String(),
+            }),
             centre: Type.Object({ id: Type.String(), number: Type.String(), name: Type.String() }),
-            sites: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), name: Type.String() })),
+            sites: Type.Array(
+              Type.Object({ id: Type.String(), number: Type.String(), name: Type.String() }),
+            ),
             homeSiteId: Type.String(),
             qualityNomineeSiteIds: Type.Array(Type.String()),
             roles: Type.Array(
-              Type.Object({ siteId: Type.String(), subjectId: Type.String(), role: RoleName, status: Type.Union([Type.Literal('approved'), Type.Literal('pending')]) }),
+              Type.Object({
+                siteId: Type.String(),
+                subjectId: Type.String(),
+                role: RoleName,
+                status: Type.Union([Type.Literal('approved'), Type.Literal('pending')]),
+              }),
             ),
           }),
           ...errors(401, 403),
@@ -71,7 +97,10 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
     async (request) => {
       const account = request.account as Account;
       const actor = actorOf(request);
-      const [sites, centre] = await Promise.all([roleClaims.sites(actor), roleClaims.centre(actor)]);
+      const [sites, centre] = await Promise.all([
+        roleClaims.sites(actor),
+        roleClaims.centre(actor),
+      ]);
       const roles = [
         ...[...actor.approved].map(([key, role]) => ({ key, role, status: 'approved' as const })),
         ...[...actor.pending].map(([key, role]) => ({ key, role, status: 'pending' as const })),
@@ -80,7 +109,12 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
         return { siteId, subjectId, role, status };
       });
       return {
-        user: { id: account.id, firstName: account.firstName, lastName: account.lastName, username: account.username },
+        user: {
+          id: account.id,
+          firstName: account.firstName,
+          lastName: account.lastName,
+          username: account.username,
+        },
         centre,
         sites: sites.map((s) => ({ id: s.id, number: s.number, name: s.name })),
         homeSiteId: account.homeSiteId,
@@ -96,7 +130,12 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
       schema: {
         tags,
         summary: 'The subject areas',
-        response: { 200: Type.Object({ subjects: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) }), ...errors(401, 403) },
+        response: {
+          200: Type.Object({
+            subjects: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+          }),
+          ...errors(401, 403),
+        },
       },
     },
     async () => ({ subjects: await roleClaims.subjects() }),
@@ -104,8 +143,16 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
 
   app.get(
     paths.api.claims,
-    { schema: { tags, summary: 'My claims', response: { 200: Type.Object({ claims: Type.Array(ClaimBody) }), ...errors(401, 403) } } },
-    async (request) => ({ claims: (await roleClaims.myClaims(actorOf(request))).map(presentClaim) }),
+    {
+      schema: {
+        tags,
+        summary: 'My claims',
+        response: { 200: Type.Object({ claims: Type.Array(ClaimBody) }), ...errors(401, 403) },
+      },
+    },
+    async (request) => ({
+      claims: (await roleClaims.myClaims(actorOf(request))).map(presentClaim),
+    }),
   );
 
   app.post(
@@ -119,7 +166,11 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
       },
     },
     async (request, reply) => {
-      const claim = await roleClaims.makeClaim(actorOf(request), request.body as Static<typeof NewClaim>, request.ip);
+      const claim = await roleClaims.makeClaim(
+        actorOf(request),
+        request.body as Static<typeof NewClaim>,
+        request.ip,
+      );
       return reply.code(201).send({ claim: presentClaim(claim) });
     },
   );
@@ -127,10 +178,19 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
   app.delete(
     paths.api.claim,
     {
-      schema: { tags, summary: 'Withdraw my pending claim', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } },
+      schema: {
+        tags,
+        summary: 'Withdraw my pending claim',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+      },
     },
     async (request, reply) => {
-      await roleClaims.withdraw(actorOf(request), (request.params as Static<typeof IdParams>).id, request.ip);
+      await roleClaims.withdraw(
+        actorOf(request),
+        (request.params as Static<typeof IdParams>).id,
+        request.ip,
+      );
       return reply.code(204).send();
     },
   );
@@ -148,7 +208,12 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
     },
     async (request) => {
       const body = (request.body ?? {}) as Static<typeof Revoke>;
-      const claim = await roleClaims.revoke(actorOf(request), (request.params as Static<typeof IdParams>).id, body.reason, request.ip);
+      const claim = await roleClaims.revoke(
+        actorOf(request),
+        (request.params as Static<typeof IdParams>).id,
+        body.reason,
+        request.ip,
+      );
       return { claim: presentClaim(claim) };
     },
   );
@@ -162,7 +227,9 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
         response: { 200: Type.Object({ claims: Type.Array(ClaimBody) }), ...errors(401, 403) },
       },
     },
-    async (request) => ({ claims: (await roleClaims.pendingForDecision(actorOf(request))).map(presentClaim) }),
+    async (request) => ({
+      claims: (await roleClaims.pendingForDecision(actorOf(request))).map(presentClaim),
+    }),
   );
 
   app.post(
@@ -177,7 +244,10 @@ export function registerRoleClaimApi(app: FastifyInstance, deps: { roleClaims: R
             results: Type.Array(
               Type.Union([
                 Type.Object({ claimId: Type.String(), status: Type.String() }),
-                Type.Object({ claimId: Type.String(), error: Type.Object({ code: Type.String(), message: Type.String() }) }),
+                Type.Object({
+                  claimId: Type.String(),
+                  error: Type.Object({ code: Type.String(), message: Type.String() }),
+                }),
               ]),
             ),
           }),

@@ -34,12 +34,21 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
   afterEach(() => t.close());
 
   const site = () => centre.siteIds[0] as string;
-  const claimsOf = (person: BuiltAccount) => t.db.selectFrom('claims').selectAll().where('claimant_id', '=', person.id).execute();
-  const journey = (subjects: string, step: number) => ({ site: site(), subjects, step: String(step) });
+  const claimsOf = (person: BuiltAccount) =>
+    t.db.selectFrom('claims').selectAll().where('claimant_id', '=', person.id).execute();
+  const journey = (subjects: string, step: number) => ({
+    site: site(),
+    subjects,
+    step: String(step),
+  });
 
   it('sends signed-out visitors to the login page', async () => {
     const agent = new Agent(t.app);
-    for (const url of [paths.claimRoles, paths.approvals, `${paths.claimQuestion}?site=x&subjects=business&step=0`]) {
+    for (const url of [
+      paths.claimRoles,
+      paths.approvals,
+      `${paths.claimQuestion}?site=x&subjects=business&step=0`,
+    ]) {
       const response = await agent.get(url);
       expect(response.statusCode).toBe(303);
       expect(response.headers.location).toBe(paths.login);
@@ -49,7 +58,9 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
   it('asks one question per page without JavaScript, and submits the first Yes as the claim', async () => {
     const agent = await signedIn(t.app, teacher.username);
     const screen = await agent.get(paths.claimRoles);
-    expect(screen.body).toContain('Welcome to myBTEC. To get started you need to set up your user profile.');
+    expect(screen.body).toContain(
+      'Welcome to myBTEC. To get started you need to set up your user profile.',
+    );
 
     const start = await agent.form(paths.claimStart, { site: site(), subjects: ['business'] });
     expect(start.statusCode).toBe(303);
@@ -61,7 +72,9 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     const second = await agent.get(no1.headers.location as string);
     expect(second.body).toContain('Are you a Course Leader for this subject?');
     const no2 = await agent.form(paths.claimQuestion, { ...journey('business', 1), answer: 'no' });
-    expect((await agent.get(no2.headers.location as string)).body).toContain('Are you an Internal Verifier for this subject?');
+    expect((await agent.get(no2.headers.location as string)).body).toContain(
+      'Are you an Internal Verifier for this subject?',
+    );
 
     const yes = await agent.form(paths.claimQuestion, { ...journey('business', 2), answer: 'yes' });
     expect(yes.headers.location).toContain(paths.claimConfirm);
@@ -71,13 +84,26 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     );
     expect(confirm.body).toContain('Liv Lead');
 
-    const submitted = await agent.form(paths.claimConfirm, { ...journey('business', 2), role: 'internal_verifier' });
+    const submitted = await agent.form(paths.claimConfirm, {
+      ...journey('business', 2),
+      role: 'internal_verifier',
+    });
     expect(submitted.statusCode).toBe(303);
     expect(submitted.headers.location).toBe(`${paths.claimRoles}?claimed=business`);
     const claims = await claimsOf(teacher);
-    expect(claims).toMatchObject([{ role: 'internal_verifier', status: 'pending', subject_id: 'business' }]);
-    expect(await t.db.selectFrom('audit_events').selectAll().where('action', '=', 'claim.created').execute()).toHaveLength(1);
-    expect(await t.db.selectFrom('outbox').selectAll().where('to_address', '=', liv.username).execute()).toHaveLength(1);
+    expect(claims).toMatchObject([
+      { role: 'internal_verifier', status: 'pending', subject_id: 'business' },
+    ]);
+    expect(
+      await t.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('action', '=', 'claim.created')
+        .execute(),
+    ).toHaveLength(1);
+    expect(
+      await t.db.selectFrom('outbox').selectAll().where('to_address', '=', liv.username).execute(),
+    ).toHaveLength(1);
     const after = await agent.get(`${paths.claimRoles}?claimed=business`);
     expect(after.body).toContain('Awaiting approval');
     expect(after.body).toContain('Your role claim has been sent for approval');
@@ -85,11 +111,18 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
 
   it('goes on to the next subject after a claim, and says when no role was claimed', async () => {
     const agent = await signedIn(t.app, teacher.username);
-    const submitted = await agent.form(paths.claimConfirm, { ...journey('business,sport', 4), role: 'teacher' });
-    expect(submitted.headers.location).toBe(`${paths.claimQuestion}?site=${site()}&subjects=sport&step=0`);
+    const submitted = await agent.form(paths.claimConfirm, {
+      ...journey('business,sport', 4),
+      role: 'teacher',
+    });
+    expect(submitted.headers.location).toBe(
+      `${paths.claimQuestion}?site=${site()}&subjects=sport&step=0`,
+    );
     const lastNo = await agent.form(paths.claimQuestion, { ...journey('sport', 4), answer: 'no' });
     expect(lastNo.headers.location).toBe(`${paths.claimRoles}?none=sport`);
-    expect((await agent.get(lastNo.headers.location as string)).body).toContain('You did not claim a role in one subject area');
+    expect((await agent.get(lastNo.headers.location as string)).body).toContain(
+      'You did not claim a role in one subject area',
+    );
   });
 
   it('answers 400 with the error summary for a missing site, subject or answer', async () => {
@@ -101,7 +134,9 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     expect(start.body).toContain('Select at least one subject area');
     const question = await agent.form(paths.claimQuestion, journey('business', 0));
     expect(question.statusCode).toBe(400);
-    expect(question.body).toContain('Select yes if you are a Lead Internal Verifier for Business, or no if you are not');
+    expect(question.body).toContain(
+      'Select yes if you are a Lead Internal Verifier for Business, or no if you are not',
+    );
   });
 
   it('tells a Quality Nominee they already hold every role at their site', async () => {
@@ -115,13 +150,22 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
 
   it('refuses a claim form posted without its CSRF token', async () => {
     const agent = await signedIn(t.app, teacher.username);
-    const response = await agent.form(paths.claimConfirm, { ...journey('business', 4), role: 'teacher' }, { csrf: false });
+    const response = await agent.form(
+      paths.claimConfirm,
+      { ...journey('business', 4), role: 'teacher' },
+      { csrf: false },
+    );
     expect(response.statusCode).toBe(403);
     expect(await claimsOf(teacher)).toHaveLength(0);
   });
 
   it('withdraws a pending claim from the Claim roles screen', async () => {
-    const claimId = await buildClaim(t.db, { account: teacher, subjectId: 'business', role: 'teacher', status: 'pending' });
+    const claimId = await buildClaim(t.db, {
+      account: teacher,
+      subjectId: 'business',
+      role: 'teacher',
+      status: 'pending',
+    });
     const agent = await signedIn(t.app, teacher.username);
     const response = await agent.form(paths.claimWithdraw, { claimId });
     expect(response.headers.location).toBe(`${paths.claimRoles}?withdrawn=1`);
@@ -129,10 +173,26 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
   });
 
   it('decides every answered row with one Confirm and shows the result of each', async () => {
-    const a = await buildClaim(t.db, { account: teacher, subjectId: 'business', role: 'assessor', status: 'pending' });
+    const a = await buildClaim(t.db, {
+      account: teacher,
+      subjectId: 'business',
+      role: 'assessor',
+      status: 'pending',
+    });
     const colleague = await buildAccount(t.db, centre, { first: 'Colin', last: 'League' });
-    const b = await buildClaim(t.db, { account: colleague, subjectId: 'business', role: 'teacher', status: 'pending' });
-    const untouched = await buildClaim(t.db, { account: colleague, subjectId: 'business', role: 'teacher', status: 'pending', siteId: site() }).catch(() => null);
+    const b = await buildClaim(t.db, {
+      account: colleague,
+      subjectId: 'business',
+      role: 'teacher',
+      status: 'pending',
+    });
+    const untouched = await buildClaim(t.db, {
+      account: colleague,
+      subjectId: 'business',
+      role: 'teacher',
+      status: 'pending',
+      siteId: site(),
+    }).catch(() => null);
     expect(untouched).toBeNull(); // one pending claim per person per team: the database refuses a second
 
     const agent = await signedIn(t.app, liv.username);
@@ -141,28 +201,55 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     expect(page.body).toContain('Tess Teacher');
     expect(page.body).not.toContain('<abbr title="Lead Internal Verifier">LIV</abbr>');
 
-    const response = await agent.form(paths.approvals, { [`decision-${a}`]: 'yes', [`reason-${a}`]: 'Agreed', [`decision-${b}`]: 'no' });
+    const response = await agent.form(paths.approvals, {
+      [`decision-${a}`]: 'yes',
+      [`reason-${a}`]: 'Agreed',
+      [`decision-${b}`]: 'no',
+    });
     expect(response.statusCode).toBe(303);
     const after = await agent.get(paths.approvals);
     expect(after.body).toContain('Approved: Tess Teacher, Assessor in Business');
     expect(after.body).toContain('Rejected: Colin League, Teacher in Business');
     expect(after.body).toContain('Decided role claims');
-    const rows = await t.db.selectFrom('claims').select(['id', 'status', 'reason']).where('id', 'in', [a, b]).execute();
-    expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({ [a]: 'approved', [b]: 'rejected' });
-    expect(await t.db.selectFrom('outbox').selectAll().where('to_address', 'in', [teacher.username, colleague.username]).execute()).toHaveLength(2);
+    const rows = await t.db
+      .selectFrom('claims')
+      .select(['id', 'status', 'reason'])
+      .where('id', 'in', [a, b])
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({
+      [a]: 'approved',
+      [b]: 'rejected',
+    });
+    expect(
+      await t.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('to_address', 'in', [teacher.username, colleague.username])
+        .execute(),
+    ).toHaveLength(2);
     // The banner is shown once.
     expect((await agent.get(paths.approvals)).body).not.toContain('Approved: Tess Teacher');
   });
 
   it('shows the LIV column to the Quality Nominee', async () => {
-    await buildClaim(t.db, { account: teacher, subjectId: 'sport', role: 'lead_internal_verifier', status: 'pending' });
+    await buildClaim(t.db, {
+      account: teacher,
+      subjectId: 'sport',
+      role: 'lead_internal_verifier',
+      status: 'pending',
+    });
     const page = await (await signedIn(t.app, qn.username)).get(paths.approvals);
     expect(page.body).toContain('As Quality Nominee you need to approve these');
     expect(page.body).toContain('<abbr title="Lead Internal Verifier">LIV</abbr>');
   });
 
   it('answers 400 when Confirm is pressed with no row answered, and refuses a missing CSRF token', async () => {
-    await buildClaim(t.db, { account: teacher, subjectId: 'business', role: 'assessor', status: 'pending' });
+    await buildClaim(t.db, {
+      account: teacher,
+      subjectId: 'business',
+      role: 'assessor',
+      status: 'pending',
+    });
     const agent = await signedIn(t.app, liv.username);
     const empty = await agent.form(paths.approvals, {});
     expect(empty.statusCode).toBe(400);
@@ -172,21 +259,41 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
   });
 
   it('reports a claim of another centre as not decided, and changes nothing there', async () => {
-    const foreign = await buildClaim(t.db, { account: stranger, subjectId: 'business', role: 'teacher', status: 'pending' });
+    const foreign = await buildClaim(t.db, {
+      account: stranger,
+      subjectId: 'business',
+      role: 'teacher',
+      status: 'pending',
+    });
     const agent = await signedIn(t.app, qn.username);
     await agent.form(paths.approvals, { [`decision-${foreign}`]: 'yes' });
     const page = await agent.get(paths.approvals);
     expect(page.body).toContain('Not decided:');
-    const row = await t.db.selectFrom('claims').select('status').where('id', '=', foreign).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('claims')
+      .select('status')
+      .where('id', '=', foreign)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('pending');
   });
 
   it('takes back an approved role from the decided table', async () => {
-    const approved = await buildClaim(t.db, { account: teacher, subjectId: 'business', role: 'assessor' });
+    const approved = await buildClaim(t.db, {
+      account: teacher,
+      subjectId: 'business',
+      role: 'assessor',
+    });
     const agent = await signedIn(t.app, liv.username);
-    await agent.form(paths.approvalsRevoke, { revokeClaimId: approved, [`reason-${approved}`]: 'Moved to Sport' });
+    await agent.form(paths.approvalsRevoke, {
+      revokeClaimId: approved,
+      [`reason-${approved}`]: 'Moved to Sport',
+    });
     expect((await agent.get(paths.approvals)).body).toContain('Taken back: Tess Teacher, Assessor');
-    const row = await t.db.selectFrom('claims').select(['status', 'reason']).where('id', '=', approved).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('claims')
+      .select(['status', 'reason'])
+      .where('id', '=', approved)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'revoked', reason: 'Moved to Sport' });
   });
 

@@ -30,7 +30,8 @@ export interface Claim {
 type ClaimWithName = ClaimRow & { claimant_name: string };
 
 function toClaim(row: ClaimWithName): Claim {
-  if (!isRole(row.role) || !isClaimStatus(row.status)) throw new Error(`claim ${row.id} holds an unknown role or status`);
+  if (!isRole(row.role) || !isClaimStatus(row.status))
+    throw new Error(`claim ${row.id} holds an unknown role or status`);
   return {
     id: row.id,
     centreId: row.centre_id,
@@ -42,7 +43,9 @@ function toClaim(row: ClaimWithName): Claim {
     approvers: JSON.parse(row.approvers) as PersonRef[],
     createdAt: row.created_at,
     decidedAt: row.decided_at,
-    decidedBy: row.decided_by_id ? { id: row.decided_by_id, name: row.decided_by_name ?? '' } : null,
+    decidedBy: row.decided_by_id
+      ? { id: row.decided_by_id, name: row.decided_by_name ?? '' }
+      : null,
     reason: row.reason,
   };
 }
@@ -71,18 +74,31 @@ export async function grantsOf(db: DbOrTx, accountId: string): Promise<ActorRole
 }
 
 /** The sites where the account is Quality Nominee: recorded for the site, or for the whole centre. */
-export async function qnSiteIdsOf(db: DbOrTx, accountId: string, centreId: string): Promise<string[]> {
+export async function qnSiteIdsOf(
+  db: DbOrTx,
+  accountId: string,
+  centreId: string,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('sites')
     .innerJoin('centres', 'centres.id', 'sites.centre_id')
     .select('sites.id')
     .where('sites.centre_id', '=', centreId)
-    .where((eb) => eb.or([eb('sites.quality_nominee_id', '=', accountId), eb('centres.quality_nominee_id', '=', accountId)]))
+    .where((eb) =>
+      eb.or([
+        eb('sites.quality_nominee_id', '=', accountId),
+        eb('centres.quality_nominee_id', '=', accountId),
+      ]),
+    )
     .execute();
   return rows.map((r) => r.id);
 }
 
-export async function findClaim(db: DbOrTx, id: string, options: { lock?: boolean } = {}): Promise<Claim | undefined> {
+export async function findClaim(
+  db: DbOrTx,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Claim | undefined> {
   let query = claimsWithNames(db).where('claims.id', '=', id);
   if (options.lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
@@ -119,7 +135,11 @@ export async function findClaimOf(
  */
 export async function listClaimsInScope(
   db: DbOrTx,
-  scope: { centreId: string; qnSiteIds: readonly string[]; livTeams: readonly { siteId: string; subjectId: string }[] },
+  scope: {
+    centreId: string;
+    qnSiteIds: readonly string[];
+    livTeams: readonly { siteId: string; subjectId: string }[];
+  },
   options: { statuses: ClaimStatus[]; limit: number; excludeClaimantId: string },
 ): Promise<Claim[]> {
   if (scope.qnSiteIds.length === 0 && scope.livTeams.length === 0) return [];
@@ -146,11 +166,18 @@ export async function listClaimsInScope(
 }
 
 /** The approved Lead Internal Verifiers of a subject at a site. */
-export async function approvedLivs(db: DbOrTx, siteId: string, subjectId: string): Promise<PersonRef[]> {
+export async function approvedLivs(
+  db: DbOrTx,
+  siteId: string,
+  subjectId: string,
+): Promise<PersonRef[]> {
   return db
     .selectFrom('claims')
     .innerJoin('accounts', 'accounts.id', 'claims.claimant_id')
-    .select(['accounts.id as id', sql<string>`accounts.first_name || ' ' || accounts.last_name`.as('name')])
+    .select([
+      'accounts.id as id',
+      sql<string>`accounts.first_name || ' ' || accounts.last_name`.as('name'),
+    ])
     .where('claims.site_id', '=', siteId)
     .where('claims.subject_id', '=', subjectId)
     .where('claims.status', '=', 'approved')
@@ -160,7 +187,14 @@ export async function approvedLivs(db: DbOrTx, siteId: string, subjectId: string
 
 export async function insertClaim(
   db: DbOrTx,
-  claim: { centreId: string; siteId: string; subjectId: string; claimantId: string; role: Role; approvers: PersonRef[] },
+  claim: {
+    centreId: string;
+    siteId: string;
+    subjectId: string;
+    claimantId: string;
+    role: Role;
+    approvers: PersonRef[];
+  },
   now: Date,
 ): Promise<string> {
   const id = newId();

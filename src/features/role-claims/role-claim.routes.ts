@@ -1,6 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/actor.js';
-import { approvalSentence, claimQuestion, permissionsSentence, ROLES, roleName, roleShortName, isRole, withArticle, type Role } from '../../domain/roles.js';
+import {
+  approvalSentence,
+  claimQuestion,
+  permissionsSentence,
+  ROLES,
+  roleName,
+  roleShortName,
+  isRole,
+  withArticle,
+  type Role,
+} from '../../domain/roles.js';
 import { AppError, InvalidInput } from '../../errors.js';
 import { asForm, list, text, type FormBody } from '../../http/forms.js';
 import { render } from '../../http/views.js';
@@ -44,7 +54,12 @@ function journeyFrom(source: FormBody): Journey {
 }
 
 function journeyQuery(journey: Journey, extra: Record<string, string> = {}): string {
-  const query = new URLSearchParams({ site: journey.siteId, subjects: journey.subjectIds.join(','), step: String(journey.step), ...extra });
+  const query = new URLSearchParams({
+    site: journey.siteId,
+    subjects: journey.subjectIds.join(','),
+    step: String(journey.step),
+    ...extra,
+  });
   return query.toString();
 }
 
@@ -61,7 +76,10 @@ function takeFlash(request: FastifyRequest) {
   return flash;
 }
 
-export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims: RoleClaimService }): void {
+export function registerRoleClaimPages(
+  app: FastifyInstance,
+  deps: { roleClaims: RoleClaimService },
+): void {
   const { roleClaims } = deps;
   const actorOf = (request: FastifyRequest) => request.actor as Actor;
 
@@ -73,7 +91,11 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     return { actor, sites, subjects, siteById, subjectById };
   }
 
-  function presentClaimRow(claim: Claim, siteById: Map<string, Site>, subjectById: Map<string, Subject>) {
+  function presentClaimRow(
+    claim: Claim,
+    siteById: Map<string, Site>,
+    subjectById: Map<string, Subject>,
+  ) {
     const site = siteById.get(claim.siteId);
     return {
       id: claim.id,
@@ -93,11 +115,18 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     };
   }
 
-  async function showClaimScreen(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}, status = 200) {
+  async function showClaimScreen(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const { actor, sites, subjects, siteById, subjectById } = await context(request);
     const account = request.account as Account;
     const claims = await roleClaims.myClaims(actor);
-    const homeFirst = [...sites].sort((a, b) => Number(b.id === account.homeSiteId) - Number(a.id === account.homeSiteId));
+    const homeFirst = [...sites].sort(
+      (a, b) => Number(b.id === account.homeSiteId) - Number(a.id === account.homeSiteId),
+    );
     const query = asForm(request.query);
     return render(
       request,
@@ -105,7 +134,11 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
       'role-claims/views/claim-roles.njk',
       {
         profile: { ...account, homeSite: siteById.get(account.homeSiteId) },
-        sites: homeFirst.map((s) => ({ value: s.id, text: `${s.number} ${s.name}`, qn: actor.qnSiteIds.has(s.id) })),
+        sites: homeFirst.map((s) => ({
+          value: s.id,
+          text: `${s.number} ${s.name}`,
+          qn: actor.qnSiteIds.has(s.id),
+        })),
         qnSites: sites.filter((s) => actor.qnSiteIds.has(s.id)).map((s) => `${s.number} ${s.name}`),
         allQn: sites.every((s) => actor.qnSiteIds.has(s.id)),
         subjects: subjects.map((s) => ({ value: s.id, text: s.name })),
@@ -135,21 +168,44 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     }
     if (subjectIds.length === 0) errors.subjects = 'Select at least one subject area';
     if (Object.keys(errors).length > 0) {
-      return showClaimScreen(request, reply, { errors, selectedSite: siteId, selectedSubjects: subjectIds }, 400);
+      return showClaimScreen(
+        request,
+        reply,
+        { errors, selectedSite: siteId, selectedSubjects: subjectIds },
+        400,
+      );
     }
-    return reply.redirect(`${paths.claimQuestion}?${journeyQuery({ siteId, subjectIds, step: 0 })}`, 303);
+    return reply.redirect(
+      `${paths.claimQuestion}?${journeyQuery({ siteId, subjectIds, step: 0 })}`,
+      303,
+    );
   });
 
-  async function showQuestion(request: FastifyRequest, reply: FastifyReply, journey: Journey, errors?: Record<string, string>) {
+  async function showQuestion(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    journey: Journey,
+    errors?: Record<string, string>,
+  ) {
     const { actor, siteById, subjectById } = await context(request);
     const site = siteById.get(journey.siteId);
     const subject = subjectById.get(journey.subjectIds[0] ?? '');
-    if (!site || !subject || actor.qnSiteIds.has(site.id)) return reply.redirect(paths.claimRoles, 303);
+    if (!site || !subject || actor.qnSiteIds.has(site.id))
+      return reply.redirect(paths.claimRoles, 303);
     // Everything the in-page enhancement needs to ask the next question without a round trip.
     const questions = await Promise.all(
       ROLES.map(async (role) => {
-        const route = await roleClaims.preview(actor, { siteId: site.id, subjectId: subject.id, role });
-        return { role, question: claimQuestion(role), sentence: approvalSentence(role, route.label), approvers: route.approvers.map((p) => p.name).join(', ') };
+        const route = await roleClaims.preview(actor, {
+          siteId: site.id,
+          subjectId: subject.id,
+          role,
+        });
+        return {
+          role,
+          question: claimQuestion(role),
+          sentence: approvalSentence(role, route.label),
+          approvers: route.approvers.map((p) => p.name).join(', '),
+        };
       }),
     );
     const role = ROLES[journey.step] as Role;
@@ -160,7 +216,11 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
       {
         site,
         subject,
-        journey: { site: journey.siteId, subjects: journey.subjectIds.join(','), step: journey.step },
+        journey: {
+          site: journey.siteId,
+          subjects: journey.subjectIds.join(','),
+          step: journey.step,
+        },
         question: claimQuestion(role),
         role,
         remaining: journey.subjectIds.length - 1,
@@ -171,7 +231,9 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     );
   }
 
-  app.get(paths.claimQuestion, async (request, reply) => showQuestion(request, reply, journeyFrom(asForm(request.query))));
+  app.get(paths.claimQuestion, async (request, reply) =>
+    showQuestion(request, reply, journeyFrom(asForm(request.query))),
+  );
 
   app.post(paths.claimQuestion, async (request, reply) => {
     const form = asForm(request.body);
@@ -185,14 +247,25 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
         answer: `Select yes if you are ${withArticle(roleName(role))} for ${subject}, or no if you are not`,
       });
     }
-    if (answer === 'yes') return reply.redirect(`${paths.claimConfirm}?${journeyQuery(journey, { role })}`, 303);
+    if (answer === 'yes')
+      return reply.redirect(`${paths.claimConfirm}?${journeyQuery(journey, { role })}`, 303);
     if (journey.step + 1 < ROLES.length) {
-      return reply.redirect(`${paths.claimQuestion}?${journeyQuery({ ...journey, step: journey.step + 1 })}`, 303);
+      return reply.redirect(
+        `${paths.claimQuestion}?${journeyQuery({ ...journey, step: journey.step + 1 })}`,
+        303,
+      );
     }
     return reply.redirect(nextSubjectUrl(journey, { none: journey.subjectIds[0] ?? '' }), 303);
   });
 
-  async function showConfirm(request: FastifyRequest, reply: FastifyReply, journey: Journey, role: Role, errors?: Record<string, string>, status = 200) {
+  async function showConfirm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    journey: Journey,
+    role: Role,
+    errors?: Record<string, string>,
+    status = 200,
+  ) {
     const { actor, siteById, subjectById } = await context(request);
     const site = siteById.get(journey.siteId);
     const subject = subjectById.get(journey.subjectIds[0] ?? '');
@@ -210,7 +283,11 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
         sentence: approvalSentence(role, route.label),
         approvers: route.approvers.map((p) => p.name),
         approverLabel: route.label,
-        journey: { site: journey.siteId, subjects: journey.subjectIds.join(','), step: ROLES.indexOf(role) },
+        journey: {
+          site: journey.siteId,
+          subjects: journey.subjectIds.join(','),
+          step: ROLES.indexOf(role),
+        },
         restartQuery: journeyQuery({ ...journey, step: 0 }),
         errors,
       },
@@ -232,9 +309,14 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     if (!isRole(role)) return reply.redirect(paths.claimRoles, 303);
     const subjectId = journey.subjectIds[0] ?? '';
     try {
-      await roleClaims.makeClaim(actorOf(request), { siteId: journey.siteId, subjectId, role }, request.ip);
+      await roleClaims.makeClaim(
+        actorOf(request),
+        { siteId: journey.siteId, subjectId, role },
+        request.ip,
+      );
     } catch (error) {
-      if (error instanceof InvalidInput) return showConfirm(request, reply, journey, role, error.fields, 400);
+      if (error instanceof InvalidInput)
+        return showConfirm(request, reply, journey, role, error.fields, 400);
       throw error;
     }
     return reply.redirect(nextSubjectUrl(journey, { claimed: subjectId }), 303);
@@ -246,13 +328,27 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     return reply.redirect(`${paths.claimRoles}?withdrawn=1`, 303);
   });
 
-  async function showApprovals(request: FastifyRequest, reply: FastifyReply, errors?: Record<string, string>) {
+  async function showApprovals(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors?: Record<string, string>,
+  ) {
     const { actor, sites, siteById, subjectById } = await context(request);
-    const [pending, decided] = await Promise.all([roleClaims.pendingForDecision(actor), roleClaims.recentlyDecided(actor)]);
+    const [pending, decided] = await Promise.all([
+      roleClaims.pendingForDecision(actor),
+      roleClaims.recentlyDecided(actor),
+    ]);
     const isQn = actor.qnSiteIds.size > 0;
     const isLiv = [...actor.approved.values()].includes('lead_internal_verifier');
-    const columns = ROLES.filter((r) => isQn || r !== 'lead_internal_verifier').map((r) => ({ role: r, short: roleShortName(r), name: roleName(r) }));
-    const row = (c: Claim) => ({ ...presentClaimRow(c, siteById, subjectById), permissions: permissionsSentence(c.role) });
+    const columns = ROLES.filter((r) => isQn || r !== 'lead_internal_verifier').map((r) => ({
+      role: r,
+      short: roleShortName(r),
+      name: roleName(r),
+    }));
+    const row = (c: Claim) => ({
+      ...presentClaimRow(c, siteById, subjectById),
+      permissions: permissionsSentence(c.role),
+    });
     const flash = takeFlash(request);
     return render(
       request,
@@ -286,7 +382,9 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
         return [{ claimId, approve: answer === 'yes', reason: text(form, `reason-${claimId}`) }];
       });
     if (decisions.length === 0) {
-      return showApprovals(request, reply, { decisions: 'Select yes or no for at least one claim, then click Confirm' });
+      return showApprovals(request, reply, {
+        decisions: 'Select yes or no for at least one claim, then click Confirm',
+      });
     }
     const { siteById, subjectById } = await context(request);
     const results = await roleClaims.decideMany(actorOf(request), decisions, request.ip);
@@ -298,7 +396,10 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
           : 'Unknown claim';
         return 'error' in result
           ? { kind: 'problem' as const, text: `Not decided: ${what}. ${result.error.message}` }
-          : { kind: 'success' as const, text: `${result.status === 'approved' ? 'Approved' : 'Rejected'}: ${what}` };
+          : {
+              kind: 'success' as const,
+              text: `${result.status === 'approved' ? 'Approved' : 'Rejected'}: ${what}`,
+            };
       }),
     );
     request.session.flash = flash;
@@ -309,8 +410,15 @@ export function registerRoleClaimPages(app: FastifyInstance, deps: { roleClaims:
     const form = asForm(request.body);
     const claimId = text(form, 'revokeClaimId');
     try {
-      const claim = await roleClaims.revoke(actorOf(request), claimId, text(form, `reason-${claimId}`), request.ip);
-      request.session.flash = [{ kind: 'success', text: `Taken back: ${claim.claimant.name}, ${roleName(claim.role)}` }];
+      const claim = await roleClaims.revoke(
+        actorOf(request),
+        claimId,
+        text(form, `reason-${claimId}`),
+        request.ip,
+      );
+      request.session.flash = [
+        { kind: 'success', text: `Taken back: ${claim.claimant.name}, ${roleName(claim.role)}` },
+      ];
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       request.session.flash = [{ kind: 'problem', text: `Not taken back. ${error.message}` }];

@@ -9,7 +9,15 @@ import { paths } from '../../paths.js';
 import type { Account } from '../accounts/account.repository.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { queueEmail } from '../notifications/outbox.repository.js';
-import { findCentre, findSite, listSites, listSubjects, qualityNomineesOf, type Site, type Subject } from '../organisation/organisation.repository.js';
+import {
+  findCentre,
+  findSite,
+  listSites,
+  listSubjects,
+  qualityNomineesOf,
+  type Site,
+  type Subject,
+} from '../organisation/organisation.repository.js';
 import { createAuthoriser } from './authorise.js';
 import {
   approvedLivs,
@@ -31,7 +39,9 @@ export interface DecisionInput {
   reason?: string;
 }
 
-export type DecisionResult = { claimId: string; status: Claim['status'] } | { claimId: string; error: { code: string; message: string } };
+export type DecisionResult =
+  | { claimId: string; status: Claim['status'] }
+  | { claimId: string; error: { code: string; message: string } };
 
 const REASON_MAX = 1000;
 
@@ -46,17 +56,29 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
   const { db, clock, baseUrl } = deps;
   let subjectsCache: Promise<Map<string, Subject>> | undefined;
   // The subject catalogue is fixed by migration, so it is read once.
-  const subjects = () => (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
+  const subjects = () =>
+    (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
   const subjectName = async (id: string) => (await subjects()).get(id)?.name ?? id;
   const approvalLink = `${baseUrl}${paths.approvals}`;
 
   /** The per-request index of who the person is: QN sites, approved and pending roles. */
   async function loadActor(account: Pick<Account, 'id' | 'name' | 'centreId'>): Promise<Actor> {
-    const [qnSiteIds, grants] = await Promise.all([qnSiteIdsOf(db, account.id, account.centreId), grantsOf(db, account.id)]);
-    return buildActor({ accountId: account.id, name: account.name, centreId: account.centreId, qnSiteIds, grants });
+    const [qnSiteIds, grants] = await Promise.all([
+      qnSiteIdsOf(db, account.id, account.centreId),
+      grantsOf(db, account.id),
+    ]);
+    return buildActor({
+      accountId: account.id,
+      name: account.name,
+      centreId: account.centreId,
+      qnSiteIds,
+      grants,
+    });
   }
 
-  async function targetFor(claim: Pick<Claim, 'centreId' | 'siteId' | 'subjectId' | 'role'> & { claimantId: string }): Promise<Target> {
+  async function targetFor(
+    claim: Pick<Claim, 'centreId' | 'siteId' | 'subjectId' | 'role'> & { claimantId: string },
+  ): Promise<Target> {
     return {
       centreId: claim.centreId,
       siteId: claim.siteId,
@@ -76,23 +98,56 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
   }
 
   /** Who a claim would go to now, as people: the guide's "who needs to approve the role claim". */
-  async function routeOf(trx: Db | Tx, claim: { siteId: string; subjectId: string; role: Role; claimantId: string }) {
-    const [livs, qns] = await Promise.all([approvedLivs(trx, claim.siteId, claim.subjectId), qualityNomineesOf(trx, claim.siteId)]);
+  async function routeOf(
+    trx: Db | Tx,
+    claim: { siteId: string; subjectId: string; role: Role; claimantId: string },
+  ) {
+    const [livs, qns] = await Promise.all([
+      approvedLivs(trx, claim.siteId, claim.subjectId),
+      qualityNomineesOf(trx, claim.siteId),
+    ]);
     const route = approversFor(
       { role: claim.role, claimantId: claim.claimantId },
-      { livIds: livs.map((p) => p.id), siteQnIds: qns.site ? [qns.site.id] : [], centreQnIds: qns.centre ? [qns.centre.id] : [] },
+      {
+        livIds: livs.map((p) => p.id),
+        siteQnIds: qns.site ? [qns.site.id] : [],
+        centreQnIds: qns.centre ? [qns.centre.id] : [],
+      },
     );
-    const people = new Map([...livs, ...[qns.site, qns.centre].filter((p): p is PersonRef => p !== null)].map((p) => [p.id, p]));
-    return { kind: route.kind, label: approverLabel(route.kind), approvers: route.ids.flatMap((id) => people.get(id) ?? []) };
+    const people = new Map(
+      [...livs, ...[qns.site, qns.centre].filter((p): p is PersonRef => p !== null)].map((p) => [
+        p.id,
+        p,
+      ]),
+    );
+    return {
+      kind: route.kind,
+      label: approverLabel(route.kind),
+      approvers: route.ids.flatMap((id) => people.get(id) ?? []),
+    };
   }
 
-  async function usernames(trx: Tx, ids: string[]): Promise<Map<string, { username: string; firstName: string }>> {
+  async function usernames(
+    trx: Tx,
+    ids: string[],
+  ): Promise<Map<string, { username: string; firstName: string }>> {
     if (ids.length === 0) return new Map();
-    const rows = await trx.selectFrom('accounts').select(['id', 'username', 'first_name']).where('id', 'in', ids).execute();
+    const rows = await trx
+      .selectFrom('accounts')
+      .select(['id', 'username', 'first_name'])
+      .where('id', 'in', ids)
+      .execute();
     return new Map(rows.map((r) => [r.id, { username: r.username, firstName: r.first_name }]));
   }
 
-  function audit(trx: Tx, actor: Actor, action: string, claim: { id: string; siteId: string; subjectId: string }, ip: string, details: Record<string, unknown>) {
+  function audit(
+    trx: Tx,
+    actor: Actor,
+    action: string,
+    claim: { id: string; siteId: string; subjectId: string },
+    ip: string,
+    details: Record<string, unknown>,
+  ) {
     return recordAudit(trx, {
       at: clock.now(),
       actor: { id: actor.accountId, name: actor.name },
@@ -106,7 +161,11 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     });
   }
 
-  async function makeClaim(actor: Actor, input: { siteId: string; subjectId: string; role: Role }, ip: string): Promise<Claim> {
+  async function makeClaim(
+    actor: Actor,
+    input: { siteId: string; subjectId: string; role: Role },
+    ip: string,
+  ): Promise<Claim> {
     const site = await siteOfCentre(actor, input.siteId);
     const subject = (await subjects()).get(input.subjectId);
     if (!subject) throw new InvalidInput({ subjectId: 'Select a subject area' });
@@ -119,25 +178,52 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     const id = await db.transaction().execute(async (trx) => {
       const approved = await findClaimOf(trx, actor.accountId, site.id, subject.id, 'approved');
       if (approved?.role === input.role) {
-        throw new InvalidInput({ role: `You are already approved as ${withArticle(roleName(input.role))} in ${subject.name} at site ${site.number}` });
+        throw new InvalidInput({
+          role: `You are already approved as ${withArticle(roleName(input.role))} in ${subject.name} at site ${site.number}`,
+        });
       }
       const pending = await findClaimOf(trx, actor.accountId, site.id, subject.id, 'pending');
       if (pending) {
-        await changeStatus(trx, pending.id, 'pending', nextStatus('pending', 'supersede') ?? 'superseded');
-        await audit(trx, actor, 'claim.superseded', pending, ip, { role: pending.role, supersededBy: 'new claim' });
+        await changeStatus(
+          trx,
+          pending.id,
+          'pending',
+          nextStatus('pending', 'supersede') ?? 'superseded',
+        );
+        await audit(trx, actor, 'claim.superseded', pending, ip, {
+          role: pending.role,
+          supersededBy: 'new claim',
+        });
       }
       const route = await routeOf(trx, { ...input, claimantId: actor.accountId });
       const claimId = await insertClaim(
         trx,
-        { centreId: actor.centreId, siteId: site.id, subjectId: subject.id, claimantId: actor.accountId, role: input.role, approvers: route.approvers },
+        {
+          centreId: actor.centreId,
+          siteId: site.id,
+          subjectId: subject.id,
+          claimantId: actor.accountId,
+          role: input.role,
+          approvers: route.approvers,
+        },
         now,
       );
-      await audit(trx, actor, 'claim.created', { id: claimId, siteId: site.id, subjectId: subject.id }, ip, {
-        role: input.role,
-        approvers: route.approvers.map((p) => p.id),
-        ...(pending ? { supersedes: pending.id } : {}),
-      });
-      const contacts = await usernames(trx, route.approvers.map((p) => p.id));
+      await audit(
+        trx,
+        actor,
+        'claim.created',
+        { id: claimId, siteId: site.id, subjectId: subject.id },
+        ip,
+        {
+          role: input.role,
+          approvers: route.approvers.map((p) => p.id),
+          ...(pending ? { supersedes: pending.id } : {}),
+        },
+      );
+      const contacts = await usernames(
+        trx,
+        route.approvers.map((p) => p.id),
+      );
       for (const approver of route.approvers) {
         const contact = contacts.get(approver.id);
         if (!contact) continue;
@@ -164,7 +250,13 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     await db.transaction().execute(async (trx) => {
       const claim = await findClaim(trx, claimId, { lock: true });
       if (!claim || claim.claimant.id !== actor.accountId) throw new NotFound();
-      if (!(await changeStatus(trx, claim.id, 'pending', 'withdrawn', { at: clock.now(), by: { id: actor.accountId, name: actor.name }, reason: null }))) {
+      if (
+        !(await changeStatus(trx, claim.id, 'pending', 'withdrawn', {
+          at: clock.now(),
+          by: { id: actor.accountId, name: actor.name },
+          reason: null,
+        }))
+      ) {
         throw new Conflict(`This claim is ${claim.status}, so it can no longer be withdrawn.`);
       }
       await audit(trx, actor, 'claim.withdrawn', claim, ip, { role: claim.role });
@@ -214,43 +306,92 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     await db.transaction().execute(async (trx) => {
       const claim = await findClaim(trx, input.claimId, { lock: true });
       if (!claim) throw new NotFound();
-      await authorise(actor, 'claim.decide', await targetFor({ ...claim, claimantId: claim.claimant.id }), trx);
+      await authorise(
+        actor,
+        'claim.decide',
+        await targetFor({ ...claim, claimantId: claim.claimant.id }),
+        trx,
+      );
       const to = nextStatus(claim.status, event);
       if (claim.status !== 'pending' || to === null) {
-        throw new Conflict(`This claim has already been ${claim.status}${claim.decidedBy ? ` by ${claim.decidedBy.name}` : ''}.`);
+        throw new Conflict(
+          `This claim has already been ${claim.status}${claim.decidedBy ? ` by ${claim.decidedBy.name}` : ''}.`,
+        );
       }
       const now = clock.now();
       const decider = { id: actor.accountId, name: actor.name };
       if (event === 'approve') {
-        const previous = await findClaimOf(trx, claim.claimant.id, claim.siteId, claim.subjectId, 'approved');
+        const previous = await findClaimOf(
+          trx,
+          claim.claimant.id,
+          claim.siteId,
+          claim.subjectId,
+          'approved',
+        );
         if (previous) {
           await changeStatus(trx, previous.id, 'approved', 'superseded');
-          await audit(trx, actor, 'claim.superseded', previous, ip, { role: previous.role, supersededBy: claim.id });
+          await audit(trx, actor, 'claim.superseded', previous, ip, {
+            role: previous.role,
+            supersededBy: claim.id,
+          });
         }
       }
       if (!(await changeStatus(trx, claim.id, 'pending', to, { at: now, by: decider, reason }))) {
         throw new Conflict('This claim has just been decided by someone else.');
       }
-      await audit(trx, actor, event === 'approve' ? 'claim.approved' : 'claim.rejected', claim, ip, {
-        role: claim.role,
-        claimantId: claim.claimant.id,
-        ...(reason ? { reason } : {}),
-      });
+      await audit(
+        trx,
+        actor,
+        event === 'approve' ? 'claim.approved' : 'claim.rejected',
+        claim,
+        ip,
+        {
+          role: claim.role,
+          claimantId: claim.claimant.id,
+          ...(reason ? { reason } : {}),
+        },
+      );
       await emailClaimant(trx, claim, event, actor.name, reason, now);
     });
     return (await findClaim(db, input.claimId)) as Claim;
   }
 
-  async function emailClaimant(trx: Tx, claim: Claim, event: 'approve' | 'reject' | 'revoke', decider: string, reason: string | null, now: Date) {
+  async function emailClaimant(
+    trx: Tx,
+    claim: Claim,
+    event: 'approve' | 'reject' | 'revoke',
+    decider: string,
+    reason: string | null,
+    now: Date,
+  ) {
     const contact = (await usernames(trx, [claim.claimant.id])).get(claim.claimant.id);
     const site = await findSite(trx, claim.siteId);
     if (!contact || !site) return;
-    const email = claimantEmail(claim, event, decider, await subjectName(claim.subjectId), site, reason);
-    await queueEmail(trx, { to: contact.username, subject: email.subject, text: `Dear ${contact.firstName},\n\n${email.text}` }, now);
+    const email = claimantEmail(
+      claim,
+      event,
+      decider,
+      await subjectName(claim.subjectId),
+      site,
+      reason,
+    );
+    await queueEmail(
+      trx,
+      {
+        to: contact.username,
+        subject: email.subject,
+        text: `Dear ${contact.firstName},\n\n${email.text}`,
+      },
+      now,
+    );
   }
 
   /** Several decisions at once; one refused row does not stop the others. */
-  async function decideMany(actor: Actor, decisions: DecisionInput[], ip: string): Promise<DecisionResult[]> {
+  async function decideMany(
+    actor: Actor,
+    decisions: DecisionInput[],
+    ip: string,
+  ): Promise<DecisionResult[]> {
     const results: DecisionResult[] = [];
     for (const input of decisions) {
       try {
@@ -258,24 +399,49 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
         results.push({ claimId: input.claimId, status: claim.status });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        results.push({ claimId: input.claimId, error: { code: error.code, message: error.message } });
+        results.push({
+          claimId: input.claimId,
+          error: { code: error.code, message: error.message },
+        });
       }
     }
     return results;
   }
 
-  async function revoke(actor: Actor, claimId: string, reasonInput: string | undefined, ip: string): Promise<Claim> {
+  async function revoke(
+    actor: Actor,
+    claimId: string,
+    reasonInput: string | undefined,
+    ip: string,
+  ): Promise<Claim> {
     const reason = reasonInput?.trim() ? reasonInput.trim().slice(0, REASON_MAX) : null;
     await subjects(); // read before the transaction: on SQLite it holds the only connection
     await db.transaction().execute(async (trx) => {
       const claim = await findClaim(trx, claimId, { lock: true });
       if (!claim) throw new NotFound();
-      await authorise(actor, 'claim.revoke', await targetFor({ ...claim, claimantId: claim.claimant.id }), trx);
+      await authorise(
+        actor,
+        'claim.revoke',
+        await targetFor({ ...claim, claimantId: claim.claimant.id }),
+        trx,
+      );
       const now = clock.now();
-      if (!(await changeStatus(trx, claim.id, 'approved', 'revoked', { at: now, by: { id: actor.accountId, name: actor.name }, reason }))) {
-        throw new Conflict(`Only an approved role can be taken back; this claim is ${claim.status}.`);
+      if (
+        !(await changeStatus(trx, claim.id, 'approved', 'revoked', {
+          at: now,
+          by: { id: actor.accountId, name: actor.name },
+          reason,
+        }))
+      ) {
+        throw new Conflict(
+          `Only an approved role can be taken back; this claim is ${claim.status}.`,
+        );
       }
-      await audit(trx, actor, 'claim.revoked', claim, ip, { role: claim.role, claimantId: claim.claimant.id, ...(reason ? { reason } : {}) });
+      await audit(trx, actor, 'claim.revoked', claim, ip, {
+        role: claim.role,
+        claimantId: claim.claimant.id,
+        ...(reason ? { reason } : {}),
+      });
       await emailClaimant(trx, claim, 'revoke', actor.name, reason, now);
     });
     return (await findClaim(db, claimId)) as Claim;
