@@ -25,6 +25,8 @@ import { createFeedbackService } from './features/pages/feedback.service.js';
 import { registerPages } from './features/pages/pages.routes.js';
 import { registerQualificationApi } from './features/qualifications/qualification.api.js';
 import { createQualificationService } from './features/qualifications/qualification.service.js';
+import { registerCourseApi } from './features/courses/course.api.js';
+import { createCourseService } from './features/courses/course.service.js';
 import { registerAssets } from './http/assets.js';
 import { rateLimitConfig } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -115,6 +117,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const admin = createAdminService({ db, clock, accounts });
   const feedback = createFeedbackService({ db, clock });
   const roleClaims = createRoleClaimService({ db, clock, baseUrl: config.baseUrl });
+  const qualifications = createQualificationService({ db });
+  const courses = createCourseService({
+    db,
+    clock,
+    baseUrl: config.baseUrl,
+    qualifications,
+    loadActor: roleClaims.loadActor,
+  });
   registerGuard(app, { db, clock, loadActor: roleClaims.loadActor });
   registerErrorHandling(app);
   await registerAssets(app);
@@ -126,7 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPages(app, { feedback, db });
   registerRoleClaimApi(app, { roleClaims });
   registerRoleClaimPages(app, { roleClaims });
-  registerQualificationApi(app, { qualifications: createQualificationService({ db }) });
+  registerQualificationApi(app, { qualifications });
+  registerCourseApi(app, { courses });
   if (app.devMailEnabled) registerDevMailPage(app, { outbox: createOutboxService({ db }) });
 
   app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({

@@ -6,6 +6,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest, openDatabase } from './db/connection.js';
 import { loadDemoData } from './demo/demo-data.js';
+import { loadSampleCatalogue } from './features/qualifications/qualification.service.js';
 import { fileMailer, smtpMailer } from './features/notifications/mailer.js';
 import { createMailWorker } from './features/notifications/mail-worker.js';
 
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
     const setting = config.database.kind === 'postgres' ? 'DATABASE_URL' : 'DATA_DIR';
     fail(`${setting}: cannot use the database: ${(error as Error).message}`);
   }
+
+  // The sample qualification catalogue is part of the product: upserted on every start.
+  await loadSampleCatalogue(handle.db);
 
   if (process.argv.includes('--demo')) {
     const demo = await loadDemoData(handle.db, systemClock, config.demoPassword);

@@ -1,0 +1,433 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { paths } from '../../paths.js';
+import { loadSampleCatalogue } from '../qualifications/qualification.service.js';
+import { forEachDatabase } from '../../../test/support/databases.js';
+import {
+  buildAccount,
+  buildCentre,
+  buildClaim,
+  makeQualityNominee,
+  type BuiltAccount,
+  type BuiltCentre,
+} from '../../../test/support/factories.js';
+import {
+  createTestApp,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../../../test/support/test-app.js';
+
+const QUAL = 'q-business-l3-ext-cert';
+const MANDATORY = [
+  'u-business-l3-ext-cert-1',
+  'u-business-l3-ext-cert-2',
+  'u-business-l3-ext-cert-3',
+];
+const OPTIONAL = 'u-business-l3-ext-cert-4';
+
+interface CourseJson {
+  id: string;
+  status: string;
+  title: string;
+  academicYear: string;
+  startDate: string;
+  endDate: string;
+  unitIds: string[];
+  leaders: { id: string; name: string }[];
+  members: { id: string; name: string; role: string }[];
+  clonedFromId?: string;
+}
+interface ErrorJson {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+forEachDatabase('courses API', (kind) => {
+  let t: TestApp;
+  let centre: BuiltCentre;
+  let other: BuiltCentre;
+  let qn: BuiltAccount;
+  let liv: BuiltAccount;
+  let leader: BuiltAccount; // approved Course Leader, Business, site 0
+  let otherLeader: BuiltAccount; // approved Course Leader, Business, site 0
+  let pendingLeader: BuiltAccount; // pending Course Leader claim, Business
+  let teacher: BuiltAccount; // approved Teacher, Business
+  let sportLeader: BuiltAccount; // approved Course Leader, Sport
+  let stranger: BuiltAccount;
+
+  beforeEach(async () => {
+    t = await createTestApp(kind);
+    await loadSampleCatalogue(t.db);
+    centre = await buildCentre(t.db, { sites: 2 });
+    other = await buildCentre(t.db);
+    qn = await buildAccount(t.db, centre, { first: 'Quinn', last: 'Nominee' });
+    liv = await buildAccount(t.db, centre, { first: 'Liv', last: 'Lead' });
+    leader = await buildAccount(t.db, centre, { first: 'Cora', last: 'Leader' });
+    otherLeader = await buildAccount(t.db, centre, { first: 'Otto', last: 'Other' });
+    pendingLeader = await buildAccount(t.db, centre, { first: 'Penny', last: 'Pending' });
+    teacher = await buildAccount(t.db, centre, { first: 'Tess', last: 'Teacher' });
+    sportLeader = await buildAccount(t.db, centre, { first: 'Spike', last: 'Sport' });
+    stranger = await buildAccount(t.db, other, { first: 'Sam', last: 'Stranger' });
+    await makeQualityNominee(t.db, qn, centre.siteIds[0]);
+    await buildClaim(t.db, { account: liv, subjectId: 'business', role: 'lead_internal_verifier' });
+    await buildClaim(t.db, { account: leader, subjectId: 'business', role: 'course_leader' });
+    await buildClaim(t.db, { account: otherLeader, subjectId: 'business', role: 'course_leader' });
+    await buildClaim(t.db, {
+      account: pendingLeader,
+      subjectId: 'business',
+      role: 'course_leader',
+      status: 'pending',
+    });
+    await buildClaim(t.db, { account: teacher, subjectId: 'business', role: 'teacher' });
+    await buildClaim(t.db, { account: sportLeader, subjectId: 'sport', role: 'course_leader' });
+  });
+  afterEach(() => t.close());
+
+  const as = (person: BuiltAccount) => signedIn(t.app, person.username);
+  const site0 = () => centre.siteIds[0] as string;
+  const url = (template: string, id: string) => template.replace(':id', id);
+  const newCourse = (overrides: Record<string, unknown> = {}) => ({
+    siteId: site0(),
+    subjectId: 'business',
+    qualificationId: QUAL,
+    title: 'Business Extended Certificate',
+    academicYear: '2026/27',
+    startDate: '2026-09-01',
+    endDate: '2027-07-16',
+    unitIds: [...MANDATORY, OPTIONAL],
+    ...overrides,
+  });
+  const create = async (agent: Agent, overrides: Record<string, unknown> = {}) =>
+    agent.api('POST', paths.api.courses, newCourse(overrides));
+  const created = async (agent: Agent, overrides: Record<string, unknown> = {}) => {
+    const response = await create(agent, overrides);
+    expect(response.statusCode).toBe(201);
+    return (response.json() as { course: CourseJson }).course;
+  };
+  const auditOf = (action: string) =>
+    t.db.selectFrom('audit_events').selectAll().where('action', '=', action).execute();
+  const errorOf = (response: { json(): unknown }) => (response.json() as ErrorJson).error;
+
+  describe('creating', () => {
+    it('lets an approved Course Leader create a draft they lead, with its audit row', async () => {
+      const course = await created(await as(leader));
+      expect(course).toMatchObject({
+        status: 'draft',
+        academicYear: '2026/27',
+        unitIds: [...MANDATORY, OPTIONAL],
+        leaders: [{ id: leader.id, name: 'Cora Leader' }],
+        members: [],
+      });
+      const row = await t.db
+        .selectFrom('courses')
+        .selectAll()
+        .where('id', '=', course.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('draft');
+      expect(await auditOf('course.created')).toHaveLength(1);
+    });
+
+    it('lets a pending Course Leader create a draft', async () => {
+      expect((await create(await as(pendingLeader))).statusCode).toBe(201);
+    });
+
+    it.each([
+      ['a Teacher', () => teacher, 'forbidden', 403],
+      ['a Course Leader of another subject', () => sportLeader, 'forbidden', 403],
+    ])('refuses %s', async (_name, who, code, status) => {
+      const response = await create(await as(who()));
+      expect(response.statusCode).toBe(status);
+      expect(errorOf(response).code).toBe(code);
+      expect(errorOf(response).message).toContain('Business');
+      expect(await auditOf('course.created')).toHaveLength(0);
+    });
+
+    it('refuses a Course Leader at another site of the centre, and answers not_found for another centre', async () => {
+      const elsewhere = await create(await as(leader), { siteId: centre.siteIds[1] });
+      expect(errorOf(elsewhere).code).toBe('forbidden');
+      const foreign = await create(await as(leader), { siteId: other.siteIds[0] });
+      expect(foreign.statusCode).toBe(404);
+      expect(errorOf(foreign).code).toBe('not_found');
+    });
+
+    it('answers invalid_input with fields for bad dates, year, qualification and units', async () => {
+      const response = await create(await as(leader), {
+        academicYear: '2026-27',
+        startDate: '2026-02-30',
+        endDate: '2025-01-01',
+        qualificationId: 'q-sport-l3-ext-cert',
+        title: ' ',
+      });
+      expect(response.statusCode).toBe(400);
+      expect(Object.keys(errorOf(response).fields ?? {}).sort()).toEqual([
+        'academicYear',
+        'qualificationId',
+        'startDate',
+        'title',
+      ]);
+      const units = await create(await as(leader), { unitIds: ['u-sport-l3-ext-cert-1'] });
+      expect(errorOf(units).fields).toHaveProperty('unitIds');
+      const order = await create(await as(leader), {
+        startDate: '2027-09-01',
+        endDate: '2027-01-01',
+      });
+      expect(errorOf(order).fields?.endDate).toBe('The end date must be after the start date');
+      const unknown = await (
+        await as(leader)
+      ).api('POST', paths.api.courses, { ...newCourse(), colour: 'red' });
+      expect(errorOf(unknown).fields).toHaveProperty('colour');
+    });
+  });
+
+  describe('confirming', () => {
+    it('says exactly what is missing, then confirms once it is fixed', async () => {
+      const agent = await as(leader);
+      const course = await created(agent, { unitIds: [MANDATORY[0], MANDATORY[1], OPTIONAL] });
+      const refused = await agent.api('POST', url(paths.api.courseConfirm, course.id));
+      expect(refused.statusCode).toBe(400);
+      expect(errorOf(refused).code).toBe('course_incomplete');
+      expect(errorOf(refused).message).toContain(
+        'Unit 3: Personal and Business Finance is mandatory',
+      );
+      expect(errorOf(refused).message).toContain('120 more guided learning hours are needed');
+
+      const fixed = await agent.api('PATCH', url(paths.api.course, course.id), {
+        unitIds: [...MANDATORY, OPTIONAL],
+      });
+      expect(fixed.statusCode).toBe(200);
+      const confirmed = await agent.api('POST', url(paths.api.courseConfirm, course.id));
+      expect(confirmed.statusCode).toBe(200);
+      expect((confirmed.json() as { course: CourseJson }).course.status).toBe('confirmed');
+      expect(await auditOf('course.confirmed')).toHaveLength(1);
+      const again = await agent.api('POST', url(paths.api.courseConfirm, course.id));
+      expect(again.statusCode).toBe(409);
+    });
+
+    it('checks the role before the content: a pending Course Leader gets role_not_approved, even for an incomplete course', async () => {
+      const agent = await as(pendingLeader);
+      const course = await created(agent, { unitIds: [] });
+      const response = await agent.api('POST', url(paths.api.courseConfirm, course.id));
+      expect(response.statusCode).toBe(403);
+      expect(errorOf(response).code).toBe('role_not_approved');
+      expect(errorOf(response).message).toContain('Liv Lead');
+    });
+
+    it('refuses a Course Leader confirming a course led by someone else; the LIV and QN may', async () => {
+      const course = await created(await as(otherLeader));
+      const refused = await (await as(leader)).api('POST', url(paths.api.courseConfirm, course.id));
+      expect(errorOf(refused).code).toBe('forbidden');
+      expect(
+        (await (await as(liv)).api('POST', url(paths.api.courseConfirm, course.id))).statusCode,
+      ).toBe(200);
+      const second = await created(await as(otherLeader));
+      expect(
+        (await (await as(qn)).api('POST', url(paths.api.courseConfirm, second.id))).statusCode,
+      ).toBe(200);
+    });
+
+    it('lets exactly one of two concurrent confirmations win', async () => {
+      const course = await created(await as(leader));
+      const [a, b] = await Promise.all([as(leader), as(liv)]);
+      const responses = await Promise.all([
+        a.api('POST', url(paths.api.courseConfirm, course.id)),
+        b.api('POST', url(paths.api.courseConfirm, course.id)),
+      ]);
+      expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      expect(await auditOf('course.confirmed')).toHaveLength(1);
+    });
+  });
+
+  describe('editing, deleting, archiving, cloning', () => {
+    it('edits a draft but not a confirmed course', async () => {
+      const agent = await as(leader);
+      const course = await created(agent);
+      const edited = await agent.api('PATCH', url(paths.api.course, course.id), {
+        title: 'Renamed',
+      });
+      expect((edited.json() as { course: CourseJson }).course.title).toBe('Renamed');
+      expect(await auditOf('course.updated')).toHaveLength(1);
+      await agent.api('POST', url(paths.api.courseConfirm, course.id));
+      const refused = await agent.api('PATCH', url(paths.api.course, course.id), {
+        title: 'Again',
+      });
+      expect(refused.statusCode).toBe(409);
+    });
+
+    it('deletes a draft, and archives a confirmed course instead of destroying it', async () => {
+      const agent = await as(leader);
+      const draft = await created(agent);
+      expect((await agent.api('DELETE', url(paths.api.course, draft.id))).statusCode).toBe(204);
+      expect(
+        await t.db.selectFrom('courses').select('id').where('id', '=', draft.id).execute(),
+      ).toHaveLength(0);
+      expect(
+        await t.db
+          .selectFrom('course_units')
+          .select('unit_id')
+          .where('course_id', '=', draft.id)
+          .execute(),
+      ).toHaveLength(0);
+
+      const confirmed = await created(agent);
+      await agent.api('POST', url(paths.api.courseConfirm, confirmed.id));
+      expect((await agent.api('DELETE', url(paths.api.course, confirmed.id))).statusCode).toBe(204);
+      const row = await t.db
+        .selectFrom('courses')
+        .select('status')
+        .where('id', '=', confirmed.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('archived');
+      expect(await auditOf('course.deleted')).toHaveLength(1);
+      expect(await auditOf('course.archived')).toHaveLength(1);
+      expect((await agent.api('DELETE', url(paths.api.course, confirmed.id))).statusCode).toBe(409);
+    });
+
+    it('needs an approved role to archive, but a pending Course Leader may delete their draft', async () => {
+      const pending = await as(pendingLeader);
+      const draft = await created(pending);
+      expect((await pending.api('DELETE', url(paths.api.course, draft.id))).statusCode).toBe(204);
+      const toArchive = await created(pending);
+      expect(
+        (await (await as(liv)).api('POST', url(paths.api.courseConfirm, toArchive.id))).statusCode,
+      ).toBe(200);
+      const refused = await pending.api('DELETE', url(paths.api.course, toArchive.id));
+      expect(errorOf(refused).code).toBe('role_not_approved');
+      const row = await t.db
+        .selectFrom('courses')
+        .select('status')
+        .where('id', '=', toArchive.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('confirmed');
+    });
+
+    it('clones a course into a new draft for the next academic year', async () => {
+      const agent = await as(leader);
+      const course = await created(agent);
+      await agent.api('POST', url(paths.api.courseConfirm, course.id));
+      const response = await agent.api('POST', url(paths.api.courseClone, course.id));
+      expect(response.statusCode).toBe(201);
+      const copy = (response.json() as { course: CourseJson }).course;
+      expect(copy).toMatchObject({
+        status: 'draft',
+        academicYear: '2027/28',
+        startDate: '2027-09-01',
+        endDate: '2028-07-16',
+        unitIds: course.unitIds,
+        clonedFromId: course.id,
+      });
+      expect(copy.id).not.toBe(course.id);
+      expect(await auditOf('course.cloned')).toHaveLength(1);
+    });
+  });
+
+  describe('leaders and team', () => {
+    it('lets the LIV add a Course Leader (who gets an email) but refuses a Course Leader changing leaders', async () => {
+      const course = await created(await as(leader));
+      const byLeader = await (
+        await as(leader)
+      ).api('PUT', url(paths.api.courseTeam, course.id), {
+        leaderIds: [leader.id, otherLeader.id],
+      });
+      expect(errorOf(byLeader).code).toBe('forbidden');
+      const byLiv = await (
+        await as(liv)
+      ).api('PUT', url(paths.api.courseTeam, course.id), {
+        leaderIds: [leader.id, otherLeader.id],
+      });
+      expect(byLiv.statusCode).toBe(200);
+      expect(
+        (byLiv.json() as { course: CourseJson }).course.leaders.map((l) => l.id).sort(),
+      ).toEqual([leader.id, otherLeader.id].sort());
+      const mail = await t.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('to_address', '=', otherLeader.username)
+        .execute();
+      expect(mail[0]?.subject).toBe(
+        'You have been added to the course Business Extended Certificate',
+      );
+      expect(await auditOf('course.team_changed')).toHaveLength(1);
+      // Sending the leaders unchanged is allowed to the leader.
+      const unchanged = await (
+        await as(leader)
+      ).api('PUT', url(paths.api.courseTeam, course.id), {
+        leaderIds: [otherLeader.id, leader.id],
+        members: [{ accountId: teacher.id, role: 'teacher' }],
+      });
+      expect(unchanged.statusCode).toBe(200);
+    });
+
+    it('refuses people whose approved role is too junior, or who are only pending', async () => {
+      const course = await created(await as(leader));
+      const response = await (
+        await as(liv)
+      ).api('PUT', url(paths.api.courseTeam, course.id), {
+        leaderIds: [leader.id, pendingLeader.id],
+        members: [
+          { accountId: teacher.id, role: 'assessor' },
+          { accountId: stranger.id, role: 'teacher' },
+        ],
+      });
+      expect(response.statusCode).toBe(400);
+      const fields = errorOf(response).fields ?? {};
+      expect(fields['leaderIds.1']).toContain('Penny Pending cannot be added as Course Leader');
+      expect(fields['members.0']).toBe(
+        'Tess Teacher cannot be added as Assessor: they must be an approved Assessor or above in Business',
+      );
+      expect(fields['members.1']).toBe('Choose people of your centre');
+      const row = await t.db
+        .selectFrom('course_team')
+        .select('account_id')
+        .where('course_id', '=', course.id)
+        .execute();
+      expect(row.map((r) => r.account_id)).toEqual([leader.id]);
+    });
+
+    it('lets a team member see the course read-only; someone not on it sees nothing', async () => {
+      const course = await created(await as(leader));
+      await (
+        await as(leader)
+      ).api('PUT', url(paths.api.courseTeam, course.id), {
+        members: [{ accountId: teacher.id, role: 'teacher' }],
+      });
+      const asTeacher = await as(teacher);
+      expect((await asTeacher.get(url(paths.api.course, course.id))).statusCode).toBe(200);
+      const list = (await asTeacher.get(paths.api.courses)).json() as { courses: CourseJson[] };
+      expect(list.courses.map((c) => c.id)).toEqual([course.id]);
+      expect(
+        errorOf(
+          await asTeacher.api('PATCH', url(paths.api.course, course.id), { title: 'Mine now' }),
+        ).code,
+      ).toBe('forbidden');
+      expect(
+        errorOf(await asTeacher.api('POST', url(paths.api.courseConfirm, course.id))).code,
+      ).toBe('forbidden');
+
+      const outsider = await as(sportLeader);
+      expect((await outsider.get(url(paths.api.course, course.id))).statusCode).toBe(403);
+      expect(
+        ((await outsider.get(paths.api.courses)).json() as { courses: unknown[] }).courses,
+      ).toEqual([]);
+      const foreign = await as(stranger);
+      expect((await foreign.get(url(paths.api.course, course.id))).statusCode).toBe(404);
+    });
+
+    it('lists every course of the subject for the LIV, with filters', async () => {
+      await created(await as(leader));
+      await created(await as(otherLeader), {
+        academicYear: '2025/26',
+        startDate: '2025-09-01',
+        endDate: '2026-07-16',
+      });
+      const all = (await (await as(liv)).get(paths.api.courses)).json() as {
+        courses: CourseJson[];
+      };
+      expect(all.courses).toHaveLength(2);
+      const filtered = (
+        await (await as(liv)).get(`${paths.api.courses}?academicYear=2025%2F26`)
+      ).json() as { courses: CourseJson[] };
+      expect(filtered.courses).toHaveLength(1);
+      const bad = await (await as(liv)).get(`${paths.api.courses}?status=finished`);
+      expect(bad.statusCode).toBe(400);
+    });
+  });
+});
