@@ -229,11 +229,11 @@ export async function listQualifications(
   if (filter.subjectId !== undefined)
     qualificationQuery = qualificationQuery.where('subject_id', '=', filter.subjectId);
   if (filter.id !== undefined) qualificationQuery = qualificationQuery.where('id', '=', filter.id);
-  const qualificationRows = await qualificationQuery
-    .orderBy('subject_id')
-    .orderBy('title')
-    .orderBy('id')
-    .execute();
+  // Sorted here rather than in SQL: PostgreSQL and SQLite collate text differently.
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const qualificationRows = (await qualificationQuery.execute()).sort(
+    (a, b) => byText(a.subject_id, b.subject_id) || byText(a.title, b.title) || byText(a.id, b.id),
+  );
   if (qualificationRows.length === 0) return [];
 
   // Units, aims and criteria of the same qualifications, by joining on the same filter (no id lists).
