@@ -176,7 +176,46 @@ export interface CourseTeamTable {
   role: string;
 }
 
+export interface BriefTable {
+  id: string;
+  centre_id: string;
+  site_id: string;
+  subject_id: string;
+  course_id: string;
+  unit_id: string;
+  author_id: string;
+  status: string;
+  version: number;
+  iv_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BriefVersionTable {
+  brief_id: string;
+  version: number;
+  title: string;
+  content: string;
+  created_by_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BriefVerificationTable {
+  id: string;
+  brief_id: string;
+  version: number;
+  verifier_id: string;
+  verifier_name: string;
+  approved: number;
+  record: string;
+  at: string;
+}
+
 export interface Database {
+  briefs: BriefTable;
+  brief_versions: BriefVersionTable;
+  brief_verifications: BriefVerificationTable;
   qualifications: QualificationTable;
   units: UnitTable;
   learning_aims: LearningAimTable;
@@ -206,3 +245,4 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 export type ClaimRow = Selectable<ClaimTable>;
 export type CourseRow = Selectable<CourseTable>;
+export type BriefRow = Selectable<BriefTable>;

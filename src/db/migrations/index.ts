@@ -4,6 +4,7 @@ import * as subjects from './0002-subjects.js';
 import * as claims from './0003-claims.js';
 import * as qualifications from './0004-qualifications.js';
 import * as courses from './0005-courses.js';
+import * as briefs from './0006-briefs.js';
 
 /** Listed by hand so the compiled build needs no folder scan. Append only; never rename. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-claims': claims,
   '0004-qualifications': qualifications,
   '0005-courses': courses,
+  '0006-briefs': briefs,
 };
 
 export const migrationProvider: MigrationProvider = {
