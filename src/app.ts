@@ -25,8 +25,11 @@ import { createFeedbackService } from './features/pages/feedback.service.js';
 import { registerPages } from './features/pages/pages.routes.js';
 import { registerQualificationApi } from './features/qualifications/qualification.api.js';
 import { createQualificationService } from './features/qualifications/qualification.service.js';
+import { registerBriefApi } from './features/briefs/brief.api.js';
+import { createBriefService } from './features/briefs/brief.service.js';
 import { registerCourseApi } from './features/courses/course.api.js';
 import { createCourseService } from './features/courses/course.service.js';
+import { registerCoursePages } from './features/courses/course.routes.js';
 import { registerAssets } from './http/assets.js';
 import { rateLimitConfig } from './http/context.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -125,6 +128,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     qualifications,
     loadActor: roleClaims.loadActor,
   });
+  const briefs = createBriefService({
+    db,
+    clock,
+    baseUrl: config.baseUrl,
+    loadActor: roleClaims.loadActor,
+  });
   registerGuard(app, { db, clock, loadActor: roleClaims.loadActor });
   registerErrorHandling(app);
   await registerAssets(app);
@@ -138,6 +147,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRoleClaimPages(app, { roleClaims });
   registerQualificationApi(app, { qualifications });
   registerCourseApi(app, { courses });
+  (await import('./features/courses/course.routes.js')).registerCoursePages(app, {
+    courses,
+    qualifications,
+    roleClaims,
+  });
+  registerBriefApi(app, { briefs });
   if (app.devMailEnabled) registerDevMailPage(app, { outbox: createOutboxService({ db }) });
 
   app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({

@@ -11,6 +11,25 @@ export const paths = {
   feedbackReceived: '/feedback/received',
   links: '/links',
   courses: '/courses',
+  /** The course screens (the list is `courses`); the functions fill in a course's id. */
+  coursePages: {
+    create: '/courses/new',
+    createQualification: '/courses/new/qualification', // + ?site=&subject=
+    createDetails: '/courses/new/details', // + ?site=&subject=&qualification=
+    course: (id: string) => `/courses/${encodeURIComponent(id)}`,
+    edit: (id: string) => `/courses/${encodeURIComponent(id)}/edit`,
+    confirm: (id: string) => `/courses/${encodeURIComponent(id)}/confirm`,
+    remove: (id: string) => `/courses/${encodeURIComponent(id)}/delete`,
+    clone: (id: string) => `/courses/${encodeURIComponent(id)}/clone`,
+    team: (id: string) => `/courses/${encodeURIComponent(id)}/team`,
+    /** Route patterns (Fastify) for the addresses above that take an id. */
+    coursePattern: '/courses/:id',
+    editPattern: '/courses/:id/edit',
+    confirmPattern: '/courses/:id/confirm',
+    removePattern: '/courses/:id/delete',
+    clonePattern: '/courses/:id/clone',
+    teamPattern: '/courses/:id/team',
+  },
   assignments: '/assignments',
   claimRoles: '/claim-roles',
   claimStart: '/claim-roles/start',
@@ -46,6 +65,10 @@ export const paths = {
     claimRevoke: '/api/v1/claims/:id/revoke',
     approvals: '/api/v1/approvals',
     qualifications: '/api/v1/qualifications',
+    briefs: '/api/v1/briefs',
+    brief: '/api/v1/briefs/:id',
+    briefSubmit: '/api/v1/briefs/:id/submit',
+    briefVerification: '/api/v1/briefs/:id/verification',
     courses: '/api/v1/courses',
     course: '/api/v1/courses/:id',
     courseConfirm: '/api/v1/courses/:id/confirm',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BRIEF_EVENTS, BRIEF_STATUSES, briefProblems, briefTransition, CHECKLIST_ITEMS, type BriefContent } from './briefs.js';
+import {
+  BRIEF_EVENTS,
+  BRIEF_STATUSES,
+  briefProblems,
+  briefTransition,
+  CHECKLIST_ITEMS,
+  type BriefContent,
+} from './briefs.js';
 
 describe('brief transitions', () => {
   const allowed: Record<string, string> = {
@@ -10,7 +17,9 @@ describe('brief transitions', () => {
     'returned/edit': 'draft+',
     'approved/edit': 'draft+',
   };
-  const cases = BRIEF_STATUSES.flatMap((status) => BRIEF_EVENTS.map((event) => [status, event] as const));
+  const cases = BRIEF_STATUSES.flatMap((status) =>
+    BRIEF_EVENTS.map((event) => [status, event] as const),
+  );
   it.each(cases)('%s --%s-->', (status, event) => {
     const next = briefTransition(status, event);
     const expected = allowed[`${status}/${event}`];
@@ -52,7 +61,11 @@ describe('briefProblems', () => {
   });
   it.each<[string, Partial<BriefContent>, Record<string, string>]>([
     ['no title', { title: ' ' }, { title: 'Enter a title for the assignment' }],
-    ['a criterion of another unit', { criteria: ['A.P1', 'A.P2', 'A.M1', 'C.P7'] }, { criteria: 'C.P7 is not a criterion of this unit' }],
+    [
+      'a criterion of another unit',
+      { criteria: ['A.P1', 'A.P2', 'A.M1', 'C.P7'] },
+      { criteria: 'C.P7 is not a criterion of this unit' },
+    ],
     [
       'a targeted criterion no task covers',
       { criteria: ['A.P1', 'A.P2', 'A.M1', 'AB.D1'] },
@@ -63,10 +76,22 @@ describe('briefProblems', () => {
       { tasks: [{ title: 'T', description: '', criteria: ['A.P1', 'A.P2', 'A.M1', 'AB.D1'] }] },
       { 'tasks.0.criteria': 'Task 1 addresses AB.D1, which the assignment does not target' },
     ],
-    ['a task with no criteria', { tasks: [...good.tasks, { title: 'T3', description: '', criteria: [] }] }, { 'tasks.2.criteria': 'Select the criteria task 3 addresses' }],
+    [
+      'a task with no criteria',
+      { tasks: [...good.tasks, { title: 'T3', description: '', criteria: [] }] },
+      { 'tasks.2.criteria': 'Select the criteria task 3 addresses' },
+    ],
     ['no tasks', { tasks: [] }, { tasks: 'Add at least one task' }],
-    ['hand-in before issue', { handInDate: '2026-09-01' }, { handInDate: 'The hand-in date must be after the issue date' }],
-    ['hand-in on the issue date', { handInDate: '2026-10-01' }, { handInDate: 'The hand-in date must be after the issue date' }],
+    [
+      'hand-in before issue',
+      { handInDate: '2026-09-01' },
+      { handInDate: 'The hand-in date must be after the issue date' },
+    ],
+    [
+      'hand-in on the issue date',
+      { handInDate: '2026-10-01' },
+      { handInDate: 'The hand-in date must be after the issue date' },
+    ],
   ])('reports %s', (_name, change, expected) => {
     expect(briefProblems({ ...good, ...change }, unit)).toEqual(expected);
   });

@@ -11,14 +11,19 @@ export type BriefEvent = (typeof BRIEF_EVENTS)[number];
  * Editing a draft changes it in place; editing a returned or approved brief starts a new version
  * (a draft again, to be verified again). A brief awaiting verification cannot change.
  */
-export const BRIEF_TRANSITIONS: Readonly<Record<BriefStatus, Partial<Record<BriefEvent, { to: BriefStatus; newVersion?: true }>>>> = {
+export const BRIEF_TRANSITIONS: Readonly<
+  Record<BriefStatus, Partial<Record<BriefEvent, { to: BriefStatus; newVersion?: true }>>>
+> = {
   draft: { edit: { to: 'draft' }, submit: { to: 'awaiting_verification' } },
   awaiting_verification: { approve: { to: 'approved' }, return: { to: 'returned' } },
   returned: { edit: { to: 'draft', newVersion: true } },
   approved: { edit: { to: 'draft', newVersion: true } },
 };
 
-export function briefTransition(status: BriefStatus, event: BriefEvent): { to: BriefStatus; newVersion: boolean } | null {
+export function briefTransition(
+  status: BriefStatus,
+  event: BriefEvent,
+): { to: BriefStatus; newVersion: boolean } | null {
   const next = BRIEF_TRANSITIONS[status][event];
   return next ? { to: next.to, newVersion: next.newVersion ?? false } : null;
 }
@@ -61,26 +66,36 @@ export interface BriefContent {
  * criterion must be covered by a task, and a task may only address targeted criteria; the hand-in
  * date comes after the issue date (one hand-in date: no interim deadlines).
  */
-export function briefProblems(content: BriefContent, unitCriteria: readonly string[]): Record<string, string> {
+export function briefProblems(
+  content: BriefContent,
+  unitCriteria: readonly string[],
+): Record<string, string> {
   const problems: Record<string, string> = {};
   const known = new Set(unitCriteria);
   const targeted = new Set(content.criteria);
   if (content.title.trim() === '') problems.title = 'Enter a title for the assignment';
-  if (content.criteria.length === 0) problems.criteria = 'Select the assessment criteria this assignment targets';
+  if (content.criteria.length === 0)
+    problems.criteria = 'Select the assessment criteria this assignment targets';
   const unknown = content.criteria.filter((code) => !known.has(code));
-  if (unknown.length > 0) problems.criteria = `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a criterion' : 'are not criteria'} of this unit`;
+  if (unknown.length > 0)
+    problems.criteria = `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a criterion' : 'are not criteria'} of this unit`;
   if (content.tasks.length === 0) problems.tasks = 'Add at least one task';
   content.tasks.forEach((task, index) => {
-    if (task.title.trim() === '') problems[`tasks.${index}.title`] = `Enter a title for task ${index + 1}`;
-    if (task.criteria.length === 0) problems[`tasks.${index}.criteria`] = `Select the criteria task ${index + 1} addresses`;
+    if (task.title.trim() === '')
+      problems[`tasks.${index}.title`] = `Enter a title for task ${index + 1}`;
+    if (task.criteria.length === 0)
+      problems[`tasks.${index}.criteria`] = `Select the criteria task ${index + 1} addresses`;
     const outside = task.criteria.filter((code) => !targeted.has(code));
-    if (outside.length > 0) problems[`tasks.${index}.criteria`] = `Task ${index + 1} addresses ${outside.join(', ')}, which the assignment does not target`;
+    if (outside.length > 0)
+      problems[`tasks.${index}.criteria`] =
+        `Task ${index + 1} addresses ${outside.join(', ')}, which the assignment does not target`;
   });
   const covered = new Set(content.tasks.flatMap((task) => task.criteria));
   const uncovered = content.criteria.filter((code) => known.has(code) && !covered.has(code));
   if (uncovered.length > 0 && content.tasks.length > 0) {
     problems.tasks = `No task addresses ${uncovered.join(', ')}: every targeted criterion must be covered by a task`;
   }
-  if (content.handInDate <= content.issueDate) problems.handInDate = 'The hand-in date must be after the issue date';
+  if (content.handInDate <= content.issueDate)
+    problems.handInDate = 'The hand-in date must be after the issue date';
   return problems;
 }

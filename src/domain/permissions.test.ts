@@ -104,6 +104,10 @@ const CONTEXTS = {
     label: '(a course whose team they are in)',
     extra: { courseMemberIds: ['member', ME] },
   },
+  memberApproved: {
+    label: '(an approved brief of a course whose team they are in)',
+    extra: { courseMemberIds: ['member', ME], briefApproved: true },
+  },
   author: { label: '(a brief they wrote)', extra: { briefAuthorId: ME } },
   assignedIv: { label: '(a brief sent to them)', extra: { briefIvId: ME } },
   livClaim: {
@@ -181,8 +185,14 @@ const GRIDS: Record<ContextKey, Grid> = {
     course.delete     Y   Y   Y   F   F   F   F   F   | Y    F   F   F   F
     course.confirm    Y   Y   Y   F   F   F   F   F   | R    F   F   F   F
     course.setMembers Y   Y   Y   F   F   F   F   F   | R    F   F   F   F
+    brief.view        Y   Y   Y   F   F   F   F   F   | Y    F   F   F   F
+    brief.edit        Y   Y   Y   F   F   F   F   F   | Y    F   F   F   F
+  `),
+  memberApproved: grid(`
+                      QNs QNc LIV CL  IV  As  Te  -   | pLIV pCL pIV pAs pTe
     brief.view        Y   Y   Y   Y   Y   Y   Y   F   | Y    Y   Y   Y   Y
     brief.edit        Y   Y   Y   F   F   F   F   F   | Y    F   F   F   F
+    brief.verify      Y   Y   Y   F   F   F   F   F   | R    F   F   F   F
   `),
   author: grid(`
                       QNs QNc LIV CL  IV  As  Te  -   | pLIV pCL pIV pAs pTe

@@ -52,6 +52,8 @@ export interface Target {
   briefAuthorId?: string;
   /** The Internal Verifier the brief was sent to. */
   briefIvId?: string;
+  /** brief.view: the whole course team sees a brief once it is approved; before, only its makers. */
+  briefApproved?: boolean;
   /** Whom a refused person may ask: the subject's approved LIVs and the site's QNs. */
   askWho?: { livs: readonly Person[]; qns: readonly Person[] };
 }
@@ -68,7 +70,8 @@ export type Decision = { allowed: true } | { allowed: false; code: RefusalCode; 
  * - briefAuthor: the brief's author with rank ≥ min, or LIV rank.
  * - briefAuthorOnly: the brief's author with rank ≥ min.
  * - briefVerifier: not the author, rank ≥ min, and the IV it was sent to or LIV rank.
- * - briefReader: its author, its IV, or on its course, with rank ≥ min; or LIV rank.
+ * - briefReader: its author, its IV, a leader of its course, or (once approved) a member of its
+ *   course team, with rank ≥ min; or LIV rank.
  * - claimDecider: not one's own claim; the site's QN, or LIV rank for a claim below LIV.
  * - siteQn: the Quality Nominee of the site.
  */
@@ -249,6 +252,7 @@ interface Facts {
   /** The author is known and is someone else. */
   isNotAuthor: boolean;
   isAssignedIv: boolean;
+  briefApproved: boolean;
   claimantKnown: boolean;
   isOwnClaim: boolean;
   claimRank: number;
@@ -264,6 +268,7 @@ function factsFor(actor: Actor, target: Target): Facts {
     isAuthor: target.briefAuthorId === me,
     isNotAuthor: target.briefAuthorId !== undefined && target.briefAuthorId !== me,
     isAssignedIv: target.briefIvId === me,
+    briefApproved: target.briefApproved ?? false,
     claimantKnown: target.claimantId !== undefined,
     isOwnClaim: target.claimantId === me,
     claimRank: target.claimRole === undefined ? LIV : rankOf(target.claimRole),
@@ -326,7 +331,9 @@ const SCOPES: Readonly<Record<Scope, ScopeRule>> = {
   },
   briefReader: {
     allows: (f, rank, min) =>
-      ((f.isAuthor || f.isAssignedIv || f.onCourse) && rank >= min) || rank >= LIV,
+      ((f.isAuthor || f.isAssignedIv || f.leadsCourse || (f.onCourse && f.briefApproved)) &&
+        rank >= min) ||
+      rank >= LIV,
     refusal: (_f, _rank, _min, does, subject) =>
       `Only its author, its Internal Verifier, the course team or a Lead Internal Verifier in ${subject} can ${does}`,
   },

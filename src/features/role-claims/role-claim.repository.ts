@@ -100,7 +100,7 @@ export async function findClaim(
   options: { lock?: boolean } = {},
 ): Promise<Claim | undefined> {
   let query = claimsWithNames(db).where('claims.id', '=', id);
-  if (options.lock) query = query.forUpdate();
+  if (options.lock) query = query.forUpdate('claims');
   const row = await query.executeTakeFirst();
   return row && toClaim(row);
 }

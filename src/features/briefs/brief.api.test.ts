@@ -1,0 +1,355 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKLIST_ITEMS } from '../../domain/briefs.js';
+import { paths } from '../../paths.js';
+import { loadSampleCatalogue } from '../qualifications/qualification.service.js';
+import { forEachDatabase } from '../../../test/support/databases.js';
+import {
+  buildAccount,
+  buildCentre,
+  buildClaim,
+  makeQualityNominee,
+  type BuiltAccount,
+  type BuiltCentre,
+} from '../../../test/support/factories.js';
+import {
+  createTestApp,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../../../test/support/test-app.js';
+
+const UNIT = 'u-business-l3-ext-cert-4';
+
+interface BriefJson {
+  id: string;
+  status: string;
+  version: number;
+  title: string;
+  author: { id: string; name: string };
+  iv: { id: string; name: string } | null;
+  versions: { version: number; title: string }[];
+  verifications: {
+    version: number;
+    approved: boolean;
+    feedback: string;
+    verifier: { id: string };
+  }[];
+}
+interface ErrorJson {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+const allYes = Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, true]));
+
+forEachDatabase('assignment briefs API', (kind) => {
+  let t: TestApp;
+  let centre: BuiltCentre;
+  let other: BuiltCentre;
+  let qn: BuiltAccount;
+  let liv: BuiltAccount;
+  let leader: BuiltAccount;
+  let iv: BuiltAccount;
+  let sportIv: BuiltAccount;
+  let assessor: BuiltAccount;
+  let pendingAssessor: BuiltAccount;
+  let teacher: BuiltAccount;
+  let stranger: BuiltAccount;
+  let courseId: string;
+
+  beforeEach(async () => {
+    t = await createTestApp(kind);
+    await loadSampleCatalogue(t.db);
+    centre = await buildCentre(t.db);
+    other = await buildCentre(t.db);
+    qn = await buildAccount(t.db, centre, { first: 'Quinn', last: 'Nominee' });
+    liv = await buildAccount(t.db, centre, { first: 'Liv', last: 'Lead' });
+    leader = await buildAccount(t.db, centre, { first: 'Cora', last: 'Leader' });
+    iv = await buildAccount(t.db, centre, { first: 'Ivy', last: 'Verifier' });
+    sportIv = await buildAccount(t.db, centre, { first: 'Spike', last: 'Sport' });
+    assessor = await buildAccount(t.db, centre, { first: 'Asa', last: 'Assessor' });
+    pendingAssessor = await buildAccount(t.db, centre, { first: 'Penny', last: 'Pending' });
+    teacher = await buildAccount(t.db, centre, { first: 'Tess', last: 'Teacher' });
+    stranger = await buildAccount(t.db, other, { first: 'Sam', last: 'Stranger' });
+    await makeQualityNominee(t.db, qn, centre.siteIds[0]);
+    await buildClaim(t.db, { account: liv, subjectId: 'business', role: 'lead_internal_verifier' });
+    await buildClaim(t.db, { account: leader, subjectId: 'business', role: 'course_leader' });
+    await buildClaim(t.db, { account: iv, subjectId: 'business', role: 'internal_verifier' });
+    await buildClaim(t.db, { account: sportIv, subjectId: 'sport', role: 'internal_verifier' });
+    await buildClaim(t.db, { account: assessor, subjectId: 'business', role: 'assessor' });
+    await buildClaim(t.db, {
+      account: pendingAssessor,
+      subjectId: 'business',
+      role: 'assessor',
+      status: 'pending',
+    });
+    await buildClaim(t.db, { account: teacher, subjectId: 'business', role: 'teacher' });
+    const course = await (
+      await signedIn(t.app, leader.username)
+    ).api('POST', paths.api.courses, {
+      siteId: centre.siteIds[0],
+      subjectId: 'business',
+      qualificationId: 'q-business-l3-ext-cert',
+      title: 'Business 2026/27',
+      academicYear: '2026/27',
+      startDate: '2026-09-01',
+      endDate: '2027-07-16',
+      unitIds: [
+        'u-business-l3-ext-cert-1',
+        'u-business-l3-ext-cert-2',
+        'u-business-l3-ext-cert-3',
+        UNIT,
+      ],
+    });
+    courseId = (course.json() as { course: { id: string } }).course.id;
+  });
+  afterEach(() => t.close());
+
+  const as = (person: BuiltAccount) => signedIn(t.app, person.username);
+  const url = (template: string, id: string) => template.replace(':id', id);
+  const briefBody = (overrides: Record<string, unknown> = {}) => ({
+    courseId,
+    unitId: UNIT,
+    title: 'Planning a charity event',
+    aims: ['A', 'B'],
+    criteria: ['A.P1', 'B.P2', 'AB.M1'],
+    scenario: 'You work for an events company planning a charity dinner.',
+    tasks: [
+      { title: 'Research', description: 'Explore types of events.', criteria: ['A.P1', 'AB.M1'] },
+      { title: 'Plan', description: 'Plan the dinner.', criteria: ['B.P2'] },
+    ],
+    evidence: 'A report and a plan.',
+    issueDate: '2026-10-05',
+    handInDate: '2026-11-20',
+    ...overrides,
+  });
+  const create = (agent: Agent, overrides: Record<string, unknown> = {}) =>
+    agent.api('POST', paths.api.briefs, briefBody(overrides));
+  const created = async (agent: Agent) => {
+    const response = await create(agent);
+    expect(response.statusCode).toBe(201);
+    return (response.json() as { brief: BriefJson }).brief;
+  };
+  const errorOf = (response: { json(): unknown }) => (response.json() as ErrorJson).error;
+  const auditOf = (action: string) =>
+    t.db.selectFrom('audit_events').selectAll().where('action', '=', action).execute();
+  const mailTo = (person: BuiltAccount) =>
+    t.db.selectFrom('outbox').selectAll().where('to_address', '=', person.username).execute();
+  const verify = (agent: Agent, id: string, approve: boolean, feedback = '') =>
+    agent.api('POST', url(paths.api.briefVerification, id), {
+      approve,
+      checklist: allYes,
+      feedback,
+    });
+
+  describe('creating', () => {
+    it('lets an Assessor create a draft, version 1, with its audit row', async () => {
+      const brief = await created(await as(assessor));
+      expect(brief).toMatchObject({
+        status: 'draft',
+        version: 1,
+        title: 'Planning a charity event',
+        author: { id: assessor.id },
+        iv: null,
+      });
+      expect(await auditOf('brief.created')).toHaveLength(1);
+    });
+
+    it('lets a pending Assessor draft, but refuses a Teacher and an IV of another subject', async () => {
+      expect((await create(await as(pendingAssessor))).statusCode).toBe(201);
+      const byTeacher = await create(await as(teacher));
+      expect(byTeacher.statusCode).toBe(403);
+      expect(errorOf(byTeacher).code).toBe('forbidden');
+      expect(errorOf(byTeacher).message).toContain('Assessor');
+      expect(errorOf(await create(await as(sportIv))).code).toBe('forbidden');
+      expect((await create(await as(stranger))).statusCode).toBe(404);
+    });
+
+    it('validates the content: criteria of the unit, every criterion covered by a task, hand-in after issue', async () => {
+      const response = await create(await as(assessor), {
+        criteria: ['A.P1', 'B.P2', 'AB.M1', 'CD.D1'],
+        handInDate: '2026-10-01',
+        aims: ['Z'],
+      });
+      expect(response.statusCode).toBe(400);
+      const fields = errorOf(response).fields ?? {};
+      expect(fields.tasks).toBe(
+        'No task addresses CD.D1: every targeted criterion must be covered by a task',
+      );
+      expect(fields.handInDate).toBe('The hand-in date must be after the issue date');
+      expect(fields.aims).toBe('Z is not a learning aim of this unit');
+      const wrongUnit = await create(await as(assessor), { unitId: 'u-business-l3-ext-cert-5' });
+      expect(errorOf(wrongUnit).fields).toHaveProperty('unitId');
+      const badShape = await (
+        await as(assessor)
+      ).api('POST', paths.api.briefs, { ...briefBody(), tasks: 'none', extra: 1 });
+      expect(Object.keys(errorOf(badShape).fields ?? {}).sort()).toEqual(['extra', 'tasks']);
+      expect(await t.db.selectFrom('briefs').select('id').execute()).toHaveLength(0);
+    });
+  });
+
+  describe('the verification cycle', () => {
+    it('runs draft → sent → returned → amended (version 2) → sent → approved, keeping every version and IV record', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      const sent = await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      expect(sent.statusCode).toBe(200);
+      expect((sent.json() as { brief: BriefJson }).brief).toMatchObject({
+        status: 'awaiting_verification',
+        iv: { id: iv.id },
+      });
+      expect((await mailTo(iv))[0]?.subject).toBe(
+        'Assignment brief to verify: Planning a charity event',
+      );
+
+      const locked = await author.api('PATCH', url(paths.api.brief, brief.id), {
+        title: 'Sneaky change',
+      });
+      expect(locked.statusCode).toBe(409);
+
+      const verifier = await as(iv);
+      const returned = await verify(verifier, brief.id, false, 'Task 2 needs a clearer deadline');
+      expect((returned.json() as { brief: BriefJson }).brief.status).toBe('returned');
+      const feedbackMail = await mailTo(assessor);
+      expect(feedbackMail[0]?.subject).toBe(
+        'Your assignment brief has been returned: Planning a charity event',
+      );
+      expect(feedbackMail[0]?.body_text).toContain('Task 2 needs a clearer deadline');
+
+      const amended = await author.api('PATCH', url(paths.api.brief, brief.id), {
+        title: 'Planning a charity dinner',
+      });
+      expect((amended.json() as { brief: BriefJson }).brief).toMatchObject({
+        status: 'draft',
+        version: 2,
+        title: 'Planning a charity dinner',
+      });
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      const approved = await verify(verifier, brief.id, true);
+      const final = (approved.json() as { brief: BriefJson }).brief;
+      expect(final.status).toBe('approved');
+      expect(final.versions.map((v) => [v.version, v.title])).toEqual([
+        [1, 'Planning a charity event'],
+        [2, 'Planning a charity dinner'],
+      ]);
+      expect(final.verifications.map((v) => [v.version, v.approved])).toEqual([
+        [1, false],
+        [2, true],
+      ]);
+      for (const action of [
+        'brief.submitted',
+        'brief.returned',
+        'brief.updated',
+        'brief.approved',
+      ]) {
+        expect((await auditOf(action)).length).toBeGreaterThan(0);
+      }
+      // Editing an approved brief makes the next version, to be verified again.
+      const reopened = await author.api('PATCH', url(paths.api.brief, brief.id), {
+        evidence: 'A report, a plan and a budget.',
+      });
+      expect((reopened.json() as { brief: BriefJson }).brief).toMatchObject({
+        status: 'draft',
+        version: 3,
+      });
+    });
+
+    it('refuses the author verifying, an IV it was not sent to, and an IV of another subject; the LIV and QN may', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      expect(errorOf(await verify(author, brief.id, true)).code).toBe('forbidden');
+      const otherIv = await buildAccount(t.db, centre, { first: 'Otto', last: 'Other' });
+      await buildClaim(t.db, {
+        account: otherIv,
+        subjectId: 'business',
+        role: 'internal_verifier',
+      });
+      expect(errorOf(await verify(await as(otherIv), brief.id, true)).code).toBe('forbidden');
+      expect(errorOf(await verify(await as(sportIv), brief.id, true)).code).toBe('forbidden');
+      expect((await verify(await as(liv), brief.id, true)).statusCode).toBe(200);
+      expect((await verify(await as(qn), brief.id, true)).statusCode).toBe(409);
+    });
+
+    it('refuses sending to the author, to someone below IV, or by a pending Assessor (role_not_approved)', async () => {
+      const author = await as(iv);
+      const brief = await created(author);
+      expect(
+        errorOf(await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id }))
+          .fields,
+      ).toHaveProperty('ivId');
+      expect(
+        errorOf(
+          await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: teacher.id }),
+        ).fields,
+      ).toHaveProperty('ivId');
+      const pending = await as(pendingAssessor);
+      const draft = (await create(pending)).json() as { brief: BriefJson };
+      const refused = await pending.api('POST', url(paths.api.briefSubmit, draft.brief.id), {
+        ivId: iv.id,
+      });
+      expect(refused.statusCode).toBe(403);
+      expect(errorOf(refused).code).toBe('role_not_approved');
+    });
+
+    it('answers conflict when verifying twice, and lets only one of two concurrent verifications win', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      const [a, b] = await Promise.all([as(iv), as(liv)]);
+      const responses = await Promise.all([
+        verify(a, brief.id, true),
+        verify(b, brief.id, false, 'No'),
+      ]);
+      expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      expect(await mailTo(assessor)).toHaveLength(1);
+      const records = await t.db.selectFrom('brief_verifications').select('id').execute();
+      expect(records).toHaveLength(1);
+    });
+
+    it('needs every checklist item answered, and feedback to return', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      const response = await (
+        await as(iv)
+      ).api('POST', url(paths.api.briefVerification, brief.id), {
+        approve: false,
+        checklist: { details_accurate: true },
+        feedback: ' ',
+      });
+      expect(response.statusCode).toBe(400);
+      const fields = errorOf(response).fields ?? {};
+      expect(fields).toHaveProperty('feedback');
+      expect(fields).toHaveProperty('checklist.fit_for_purpose');
+      const row = await t.db
+        .selectFrom('briefs')
+        .select('status')
+        .where('id', '=', brief.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('awaiting_verification');
+    });
+  });
+
+  describe('viewing', () => {
+    it('lets the course team view an approved brief (not a draft), and nobody outside', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      await (
+        await as(leader)
+      ).api('PUT', url(paths.api.courseTeam, courseId), {
+        members: [{ accountId: teacher.id, role: 'teacher' }],
+      });
+      expect((await (await as(teacher)).get(url(paths.api.brief, brief.id))).statusCode).toBe(403);
+      expect((await (await as(leader)).get(url(paths.api.brief, brief.id))).statusCode).toBe(200);
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      await verify(await as(iv), brief.id, true);
+      expect((await (await as(teacher)).get(url(paths.api.brief, brief.id))).statusCode).toBe(200);
+      const listed = (
+        await (await as(teacher)).get(`${paths.api.briefs}?courseId=${courseId}`)
+      ).json() as { briefs: BriefJson[] };
+      expect(listed.briefs.map((b) => b.id)).toEqual([brief.id]);
+      expect((await (await as(sportIv)).get(url(paths.api.brief, brief.id))).statusCode).toBe(403);
+      expect((await (await as(stranger)).get(url(paths.api.brief, brief.id))).statusCode).toBe(404);
+    });
+  });
+});

@@ -1,0 +1,450 @@
+import type { Clock } from '../../clock.js';
+import type { Db, Tx } from '../../db/connection.js';
+import { approvedRank, type Actor } from '../../domain/actor.js';
+import {
+  briefProblems,
+  briefTransition,
+  CHECKLIST_ITEMS,
+  type BriefStatus,
+  type ChecklistItem,
+} from '../../domain/briefs.js';
+import type { Action, Target } from '../../domain/permissions.js';
+import { rankOf } from '../../domain/roles.js';
+import { AppError, Conflict, InvalidInput, NotFound } from '../../errors.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { findCourse, type Course } from '../courses/course.repository.js';
+import { queueEmail } from '../notifications/outbox.repository.js';
+import { listSubjects, type Subject } from '../organisation/organisation.repository.js';
+import { createAuthoriser } from '../role-claims/authorise.js';
+import {
+  changeBriefStatus,
+  contactOf,
+  findBrief,
+  insertBrief,
+  insertVerification,
+  insertVersion,
+  listCandidateBriefs,
+  unitOfCourse,
+  updateVersion,
+  type Brief,
+  type BriefVersionContent,
+} from './brief.repository.js';
+
+export type BriefInput = Omit<BriefVersionContent, 'aims' | 'sources' | 'assessorId'> & {
+  aims?: string[];
+  sources?: string;
+  assessorId?: string | null;
+};
+
+export interface VerificationInput {
+  approve: boolean;
+  checklist: Partial<Record<ChecklistItem, boolean>>;
+  comments?: Partial<Record<ChecklistItem, string>>;
+  feedback: string;
+  actionRequired?: string;
+  targetDate?: string | null;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const validDate = (value: string) =>
+  ISO_DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+
+export type BriefService = ReturnType<typeof createBriefService>;
+
+/**
+ * Assignment briefs and their internal verification (SPEC §6). Every version and every IV record
+ * is kept; who may do what is `decide()`'s; every change writes its audit row and emails in the
+ * same transaction.
+ */
+export function createBriefService(deps: {
+  db: Db;
+  clock: Clock;
+  baseUrl: string;
+  loadActor: (person: { id: string; name: string; centreId: string }) => Promise<Actor>;
+}) {
+  const { db, clock, baseUrl } = deps;
+  const authorise = createAuthoriser(db);
+  let subjectsCache: Promise<Map<string, Subject>> | undefined;
+  const subjects = () =>
+    (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
+  const subjectName = async (id: string) => (await subjects()).get(id)?.name ?? id;
+  const link = (id: string) => `${baseUrl}/assignments/${id}`;
+
+  async function targetOf(
+    brief: Pick<Brief, 'centreId' | 'siteId' | 'subjectId' | 'author' | 'iv' | 'status'>,
+    course?: Course,
+  ): Promise<Target> {
+    return {
+      centreId: brief.centreId,
+      siteId: brief.siteId,
+      subjectId: brief.subjectId,
+      subjectName: await subjectName(brief.subjectId),
+      briefAuthorId: brief.author.id,
+      briefApproved: brief.status === 'approved',
+      ...(brief.iv ? { briefIvId: brief.iv.id } : {}),
+      ...(course
+        ? {
+            courseLeaderIds: course.leaders.map((p) => p.id),
+            courseMemberIds: course.members.map((p) => p.id),
+          }
+        : {}),
+    };
+  }
+
+  function audit(
+    trx: Tx,
+    actor: Actor,
+    action: string,
+    brief: { id: string; siteId: string; subjectId: string },
+    details: Record<string, unknown>,
+    ip: string,
+  ) {
+    return recordAudit(trx, {
+      at: clock.now(),
+      actor: { id: actor.accountId, name: actor.name },
+      action,
+      target: { type: 'brief', id: brief.id },
+      centreId: actor.centreId,
+      siteId: brief.siteId,
+      subjectId: brief.subjectId,
+      ip,
+      details,
+    });
+  }
+
+  async function courseInCentre(actor: Actor, courseId: string): Promise<Course> {
+    const course = await findCourse(db, courseId);
+    if (!course || course.centreId !== actor.centreId) throw new NotFound();
+    return course;
+  }
+
+  async function checkContent(
+    course: Course,
+    unitId: string,
+    input: BriefInput,
+  ): Promise<{ content: BriefVersionContent; problems: Record<string, string> }> {
+    const unit = await unitOfCourse(db, course.id, unitId);
+    const problems: Record<string, string> = {};
+    if (!unit) problems.unitId = 'Select a unit of this course';
+    if (!validDate(input.issueDate))
+      problems.issueDate = 'Enter a real issue date, like 2026-10-05';
+    if (!validDate(input.handInDate))
+      problems.handInDate = 'Enter a real hand-in date, like 2026-11-20';
+    const content: BriefVersionContent = {
+      title: input.title.trim(),
+      aims: [...new Set(input.aims ?? [])],
+      criteria: [...new Set(input.criteria)],
+      scenario: input.scenario,
+      tasks: input.tasks.map((task) => ({
+        title: task.title.trim(),
+        description: task.description,
+        criteria: [...new Set(task.criteria)],
+      })),
+      evidence: input.evidence,
+      sources: input.sources ?? '',
+      issueDate: input.issueDate,
+      handInDate: input.handInDate,
+      assessorId: input.assessorId ?? null,
+    };
+    if (unit) {
+      const unknownAims = content.aims.filter((aim) => !unit.aims.includes(aim));
+      if (unknownAims.length > 0)
+        problems.aims = `${unknownAims.join(', ')} ${unknownAims.length === 1 ? 'is not a learning aim' : 'are not learning aims'} of this unit`;
+      for (const [field, message] of Object.entries(briefProblems(content, unit.criteria)))
+        problems[field] ??= message;
+    }
+    if (content.assessorId) {
+      const assessor = await contactOf(db, content.assessorId);
+      const candidate =
+        assessor &&
+        (await deps.loadActor({
+          id: assessor.id,
+          name: assessor.first_name,
+          centreId: course.centreId,
+        }));
+      if (
+        !candidate ||
+        approvedRank(candidate, course.siteId, course.subjectId) < rankOf('assessor')
+      ) {
+        problems.assessorId =
+          'The assessor must hold an approved Assessor role or above in this subject';
+      }
+    }
+    // With an unreadable issue date, "hand-in must be after the issue date" would only confuse.
+    if (problems.issueDate && validDate(input.handInDate)) delete problems.handInDate;
+    return { content, problems };
+  }
+
+  async function create(
+    actor: Actor,
+    input: BriefInput & { courseId: string; unitId: string },
+    ip: string,
+  ): Promise<Brief> {
+    const course = await courseInCentre(actor, input.courseId);
+    await authorise(actor, 'brief.create', {
+      centreId: course.centreId,
+      siteId: course.siteId,
+      subjectId: course.subjectId,
+      subjectName: await subjectName(course.subjectId),
+    });
+    const { content, problems } = await checkContent(course, input.unitId, input);
+    if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
+    const now = clock.now();
+    const id = await db.transaction().execute(async (trx) => {
+      const briefId = await insertBrief(
+        trx,
+        {
+          centreId: course.centreId,
+          siteId: course.siteId,
+          subjectId: course.subjectId,
+          courseId: course.id,
+          unitId: input.unitId,
+          authorId: actor.accountId,
+        },
+        content,
+        now,
+      );
+      await audit(
+        trx,
+        actor,
+        'brief.created',
+        { id: briefId, siteId: course.siteId, subjectId: course.subjectId },
+        { title: content.title, courseId: course.id, unitId: input.unitId },
+        ip,
+      );
+      return briefId;
+    });
+    return (await findBrief(db, id)) as Brief;
+  }
+
+  async function loadFor(
+    actor: Actor,
+    id: string,
+    action: Action,
+    trx: Db | Tx = db,
+    lock = false,
+  ): Promise<{ brief: Brief; course: Course }> {
+    const brief = await findBrief(trx, id, { lock });
+    if (!brief || brief.centreId !== actor.centreId) throw new NotFound();
+    const course = await findCourse(trx, brief.courseId);
+    if (!course) throw new NotFound();
+    await authorise(actor, action, await targetOf(brief, course), trx);
+    return { brief, course };
+  }
+
+  async function get(actor: Actor, id: string): Promise<Brief> {
+    await subjects();
+    return (await loadFor(actor, id, 'brief.view')).brief;
+  }
+
+  /** Editing a draft changes it; editing a returned or approved brief makes the next version. */
+  async function update(
+    actor: Actor,
+    id: string,
+    changes: Partial<BriefInput>,
+    ip: string,
+  ): Promise<Brief> {
+    await subjects();
+    const { brief, course } = await loadFor(actor, id, 'brief.edit');
+    const input: BriefInput = { ...brief.current, ...changes };
+    const { content, problems } = await checkContent(course, brief.unitId, input);
+    if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
+    await db.transaction().execute(async (trx) => {
+      const { brief: locked } = await loadFor(actor, id, 'brief.edit', trx, true);
+      const next = briefTransition(locked.status, 'edit');
+      if (!next)
+        throw new Conflict(
+          'This brief is awaiting verification: it cannot be changed until the Internal Verifier has answered.',
+        );
+      const now = clock.now();
+      if (next.newVersion) {
+        await insertVersion(trx, id, locked.version + 1, content, actor.accountId, now);
+        if (
+          !(await changeBriefStatus(
+            trx,
+            id,
+            locked.status,
+            { status: next.to, version: locked.version + 1, ivId: null },
+            now,
+          ))
+        )
+          throw new Conflict('This brief has just been changed by someone else.');
+      } else {
+        await updateVersion(trx, id, locked.version, content, now);
+        await changeBriefStatus(trx, id, locked.status, { status: next.to }, now);
+      }
+      await audit(
+        trx,
+        actor,
+        'brief.updated',
+        locked,
+        {
+          version: next.newVersion ? locked.version + 1 : locked.version,
+          newVersion: next.newVersion,
+        },
+        ip,
+      );
+    });
+    return (await findBrief(db, id)) as Brief;
+  }
+
+  /** Sends a draft to an Internal Verifier of the subject (never its author); needs an approved role. */
+  async function submit(actor: Actor, id: string, ivId: string, ip: string): Promise<Brief> {
+    await subjects();
+    const { brief } = await loadFor(actor, id, 'brief.submit');
+    const iv = await contactOf(db, ivId);
+    const ivActor =
+      iv && (await deps.loadActor({ id: iv.id, name: iv.first_name, centreId: actor.centreId }));
+    if (
+      !iv ||
+      !ivActor ||
+      ivActor.centreId !== brief.centreId ||
+      iv.id === brief.author.id ||
+      approvedRank(ivActor, brief.siteId, brief.subjectId) < rankOf('internal_verifier')
+    ) {
+      throw new InvalidInput({
+        ivId: `Choose an Internal Verifier of ${await subjectName(brief.subjectId)} other than the author`,
+      });
+    }
+    await db.transaction().execute(async (trx) => {
+      const { brief: locked } = await loadFor(actor, id, 'brief.submit', trx, true);
+      const next = briefTransition(locked.status, 'submit');
+      if (!next)
+        throw new Conflict(
+          `This brief is ${locked.status.replace('_', ' ')}: only a draft can be sent for verification. Edit it first.`,
+        );
+      const now = clock.now();
+      if (!(await changeBriefStatus(trx, id, locked.status, { status: next.to, ivId }, now)))
+        throw new Conflict('This brief has just been changed by someone else.');
+      await audit(trx, actor, 'brief.submitted', locked, { version: locked.version, ivId }, ip);
+      await queueEmail(
+        trx,
+        {
+          to: iv.username,
+          subject: `Assignment brief to verify: ${locked.current.title}`,
+          text: `Dear ${iv.first_name},\n\n${actor.name} has sent you the assignment brief "${locked.current.title}" (version ${locked.version}) to verify.\n\nVerify it in myBTEC:\n${link(id)}\n\nmyBTEC`,
+        },
+        now,
+      );
+    });
+    return (await findBrief(db, id)) as Brief;
+  }
+
+  async function verify(
+    actor: Actor,
+    id: string,
+    input: VerificationInput,
+    ip: string,
+  ): Promise<Brief> {
+    await subjects();
+    const problems: Record<string, string> = {};
+    for (const item of CHECKLIST_ITEMS)
+      if (typeof input.checklist[item] !== 'boolean')
+        problems[`checklist.${item}`] = 'Answer yes or no';
+    if (!input.approve && input.feedback.trim() === '')
+      problems.feedback = 'Give feedback so the author knows what to change';
+    if (input.targetDate && !validDate(input.targetDate))
+      problems.targetDate = 'Enter a real target date, like 2026-10-12';
+    await db.transaction().execute(async (trx) => {
+      const { brief } = await loadFor(actor, id, 'brief.verify', trx, true);
+      const next = briefTransition(brief.status, input.approve ? 'approve' : 'return');
+      if (!next)
+        throw new Conflict(
+          `This brief is not awaiting verification (it is ${brief.status.replace('_', ' ')}).`,
+        );
+      if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
+      const now = clock.now();
+      if (!(await changeBriefStatus(trx, id, brief.status, { status: next.to }, now)))
+        throw new Conflict('This brief has just been verified by someone else.');
+      await insertVerification(
+        trx,
+        {
+          briefId: id,
+          version: brief.version,
+          verifier: { id: actor.accountId, name: actor.name },
+          approved: input.approve,
+          checklist: input.checklist,
+          comments: input.comments ?? {},
+          feedback: input.feedback,
+          actionRequired: input.actionRequired ?? '',
+          targetDate: input.targetDate ?? null,
+        },
+        now,
+      );
+      await audit(
+        trx,
+        actor,
+        input.approve ? 'brief.approved' : 'brief.returned',
+        brief,
+        { version: brief.version },
+        ip,
+      );
+      const author = await contactOf(trx, brief.author.id);
+      if (author) {
+        await queueEmail(
+          trx,
+          {
+            to: author.username,
+            subject: `Your assignment brief has been ${input.approve ? 'approved' : 'returned'}: ${brief.current.title}`,
+            text:
+              `Dear ${author.first_name},\n\n${actor.name} has ${input.approve ? 'approved' : 'returned'} your assignment brief "${brief.current.title}" (version ${brief.version}).` +
+              (input.feedback.trim() ? `\n\nFeedback: ${input.feedback.trim()}` : '') +
+              (input.actionRequired?.trim()
+                ? `\n\nAction required: ${input.actionRequired.trim()}${input.targetDate ? ` by ${input.targetDate}` : ''}`
+                : '') +
+              `\n\n${input.approve ? 'The course team can now view it.' : 'Edit it and send it again.'}\n\n${link(id)}\n\nmyBTEC`,
+          },
+          now,
+        );
+      }
+    });
+    return (await findBrief(db, id)) as Brief;
+  }
+
+  async function list(
+    actor: Actor,
+    filter: { courseId?: string; status?: BriefStatus },
+  ): Promise<Brief[]> {
+    await subjects();
+    if (filter.courseId) await courseInCentre(actor, filter.courseId);
+    const teams = [...new Set([...actor.approved.keys(), ...actor.pending.keys()])].map((key) => {
+      const [siteId = '', subjectId = ''] = key.split(':');
+      return { siteId, subjectId };
+    });
+    const candidates = await listCandidateBriefs(
+      db,
+      {
+        centreId: actor.centreId,
+        accountId: actor.accountId,
+        qnSiteIds: [...actor.qnSiteIds],
+        teams,
+      },
+      filter,
+    );
+    const courses = new Map<string, Course | undefined>();
+    const visible: Brief[] = [];
+    for (const brief of candidates) {
+      if (!courses.has(brief.courseId))
+        courses.set(brief.courseId, await findCourse(db, brief.courseId));
+      try {
+        await authorise(actor, 'brief.view', await targetOf(brief, courses.get(brief.courseId)));
+        visible.push(brief);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return visible;
+  }
+
+  async function may(actor: Actor, action: Action, brief: Brief): Promise<boolean> {
+    try {
+      await authorise(actor, action, await targetOf(brief, await findCourse(db, brief.courseId)));
+      return true;
+    } catch (error) {
+      if (error instanceof AppError) return false;
+      throw error;
+    }
+  }
+
+  return { create, get, update, submit, verify, list, may };
+}
