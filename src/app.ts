@@ -25,6 +25,8 @@ import { createFeedbackService } from './features/pages/feedback.service.js';
 import { registerPages } from './features/pages/pages.routes.js';
 import { registerQualificationApi } from './features/qualifications/qualification.api.js';
 import { createQualificationService } from './features/qualifications/qualification.service.js';
+import { registerAuditApi } from './features/audit/audit.api.js';
+import { createAuditService } from './features/audit/audit.service.js';
 import { registerBriefApi } from './features/briefs/brief.api.js';
 import { createBriefService } from './features/briefs/brief.service.js';
 import { registerCourseApi } from './features/courses/course.api.js';
@@ -153,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     roleClaims,
   });
   registerBriefApi(app, { briefs });
+  registerAuditApi(app, { audit: createAuditService({ db }) });
   if (app.devMailEnabled) registerDevMailPage(app, { outbox: createOutboxService({ db }) });
 
   app.get(paths.health, { config: { access: 'public' }, schema: { hide: true } }, async () => ({

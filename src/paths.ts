@@ -65,6 +65,7 @@ export const paths = {
     claimRevoke: '/api/v1/claims/:id/revoke',
     approvals: '/api/v1/approvals',
     qualifications: '/api/v1/qualifications',
+    audit: '/api/v1/audit',
     briefs: '/api/v1/briefs',
     brief: '/api/v1/briefs/:id',
     briefSubmit: '/api/v1/briefs/:id/submit',

@@ -43,27 +43,34 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-export async function listAuditForCentre(
+/** Audit events of a centre at the given sites, or in the given subject teams, newest first. */
+export async function listAuditInScope(
   db: DbOrTx,
   filter: {
     centreId: string;
-    siteIds?: readonly string[];
+    siteIds: readonly string[];
+    teams: readonly { siteId: string; subjectId: string }[];
     from?: string;
     to?: string;
-    limit?: number;
+    limit: number;
   },
 ): Promise<AuditEvent[]> {
-  let query = db.selectFrom('audit_events').selectAll().where('centre_id', '=', filter.centreId);
-  if (filter.siteIds) {
-    if (filter.siteIds.length === 0) return [];
-    query = query.where('site_id', 'in', filter.siteIds);
-  }
+  if (filter.siteIds.length === 0 && filter.teams.length === 0) return [];
+  let query = db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('centre_id', '=', filter.centreId)
+    .where((eb) =>
+      eb.or([
+        ...(filter.siteIds.length > 0 ? [eb('site_id', 'in', filter.siteIds)] : []),
+        ...filter.teams.map((team) =>
+          eb.and([eb('site_id', '=', team.siteId), eb('subject_id', '=', team.subjectId)]),
+        ),
+      ]),
+    );
   if (filter.from) query = query.where('at', '>=', filter.from);
-  if (filter.to) query = query.where('at', '<=', filter.to);
-  const rows = await query
-    .orderBy('at', 'desc')
-    .limit(filter.limit ?? 500)
-    .execute();
+  if (filter.to) query = query.where('at', '<', filter.to);
+  const rows = await query.orderBy('at', 'desc').limit(filter.limit).execute();
   return rows.map((row) => ({
     id: row.id,
     at: row.at,
