@@ -149,11 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRoleClaimPages(app, { roleClaims });
   registerQualificationApi(app, { qualifications });
   registerCourseApi(app, { courses });
-  (await import('./features/courses/course.routes.js')).registerCoursePages(app, {
-    courses,
-    qualifications,
-    roleClaims,
-  });
+  registerCoursePages(app, { courses, qualifications, roleClaims });
   registerBriefApi(app, { briefs });
   registerAuditApi(app, { audit: createAuditService({ db }) });
   if (app.devMailEnabled) registerDevMailPage(app, { outbox: createOutboxService({ db }) });

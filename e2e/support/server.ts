@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { systemClock, type Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/connection.js';
+import { loadSampleCatalogue } from '../../src/features/qualifications/qualification.service.js';
 import { createTestDatabase } from '../../test/support/databases.js';
 
 export interface RunningServer {
@@ -16,6 +17,8 @@ export interface RunningServer {
 
 export async function startServer(options: { clock?: Clock } = {}): Promise<RunningServer> {
   const database = await createTestDatabase('sqlite');
+  // As server.ts does before it listens: courses are built from the catalogue.
+  await loadSampleCatalogue(database.db);
   const app = await buildApp({
     config: {
       // Only the links in emails and the OpenAPI document use it; the journeys read neither.

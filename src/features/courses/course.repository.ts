@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/connection.js';
 import type { CourseRow } from '../../db/schema.js';
 import { COURSE_STATUSES, type CourseMemberRole, type CourseStatus } from '../../domain/courses.js';
+import { isRole, rankOf, type Role } from '../../domain/roles.js';
 import { newId } from '../../lib/ids.js';
 
 export interface PersonRef {
@@ -272,4 +273,98 @@ export async function peopleOfCentre(db: DbOrTx, centreId: string, ids: readonly
     .where('centre_id', '=', centreId)
     .where('id', 'in', ids)
     .execute();
+}
+
+/** Someone who may be put on a course of a site and subject: their approved role there, or QN. */
+export interface EligiblePerson {
+  id: string;
+  name: string;
+  /** The approved role in that subject at that site; a Quality Nominee of the site has none. */
+  role: Role | null;
+  qualityNominee: boolean;
+}
+
+/**
+ * The people of the centre who hold an approved role in the subject at the site, and the site's
+ * Quality Nominees (of the site, or of the whole centre), by last name. A person with two approved
+ * claims there (which should not happen) counts with the senior one.
+ */
+export async function eligiblePeople(
+  db: DbOrTx,
+  scope: { centreId: string; siteId: string; subjectId: string },
+): Promise<EligiblePerson[]> {
+  const [claims, nominees] = await Promise.all([
+    db
+      .selectFrom('claims')
+      .innerJoin('accounts', 'accounts.id', 'claims.claimant_id')
+      .select([
+        'accounts.id as id',
+        'accounts.first_name as first',
+        'accounts.last_name as last',
+        'claims.role as role',
+      ])
+      .where('claims.centre_id', '=', scope.centreId)
+      .where('accounts.centre_id', '=', scope.centreId)
+      .where('claims.site_id', '=', scope.siteId)
+      .where('claims.subject_id', '=', scope.subjectId)
+      .where('claims.status', '=', 'approved')
+      .execute(),
+    db
+      .selectFrom('accounts')
+      .select(['id', 'first_name as first', 'last_name as last'])
+      .where('centre_id', '=', scope.centreId)
+      .where((eb) =>
+        eb.or([
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('sites')
+              .select('quality_nominee_id')
+              .where('id', '=', scope.siteId)
+              .where('quality_nominee_id', 'is not', null)
+              .$narrowType<{ quality_nominee_id: string }>(),
+          ),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('centres')
+              .select('quality_nominee_id')
+              .where('id', '=', scope.centreId)
+              .where('quality_nominee_id', 'is not', null)
+              .$narrowType<{ quality_nominee_id: string }>(),
+          ),
+        ]),
+      )
+      .execute(),
+  ]);
+  const people = new Map<string, EligiblePerson & { first: string; last: string }>();
+  for (const row of claims) {
+    if (!isRole(row.role)) continue;
+    const held = people.get(row.id);
+    if (held?.role && rankOf(held.role) >= rankOf(row.role)) continue;
+    people.set(row.id, {
+      id: row.id,
+      name: `${row.first} ${row.last}`,
+      first: row.first,
+      last: row.last,
+      role: row.role,
+      qualityNominee: false,
+    });
+  }
+  for (const row of nominees) {
+    const held = people.get(row.id);
+    people.set(row.id, {
+      id: row.id,
+      name: `${row.first} ${row.last}`,
+      first: row.first,
+      last: row.last,
+      role: held?.role ?? null,
+      qualityNominee: true,
+    });
+  }
+  return [...people.values()]
+    .sort((a, b) => a.last.localeCompare(b.last) || a.first.localeCompare(b.first))
+    .map(({ id, name, role, qualityNominee }) => ({ id, name, role, qualityNominee }));
 }

@@ -20,6 +20,7 @@ import { createAuthoriser } from '../role-claims/authorise.js';
 import {
   changeCourseStatus,
   deleteDraftCourse,
+  eligiblePeople as eligiblePeopleOf,
   findCourse,
   insertCourse,
   listCandidateCourses,
@@ -29,6 +30,7 @@ import {
   updateCourseFields,
   type Course,
   type CourseFields,
+  type EligiblePerson,
 } from './course.repository.js';
 
 /** A course cannot be confirmed: what is missing, each in a sentence. */
@@ -532,9 +534,24 @@ export function createCourseService(deps: {
     }
   }
 
+  /**
+   * The people who could be put on this course (for the team screen): approved roles in its
+   * subject at its site, and the site's Quality Nominees. Anyone who may see the course may ask.
+   */
+  async function eligiblePeople(actor: Actor, course: Course): Promise<EligiblePerson[]> {
+    if (course.centreId !== actor.centreId) throw new NotFound();
+    await authorise(actor, 'course.view', await targetOf(course));
+    return eligiblePeopleOf(db, {
+      centreId: course.centreId,
+      siteId: course.siteId,
+      subjectId: course.subjectId,
+    });
+  }
+
   return {
     list,
     get,
+    eligiblePeople,
     create,
     update,
     confirm,

@@ -31,10 +31,6 @@ export function registerPages(
     render(request, reply, 'pages/views/links.njk'),
   );
 
-  app.get(paths.courses, { config: mybtec }, async (request, reply) =>
-    render(request, reply, 'pages/views/courses.njk'),
-  );
-
   app.get(paths.assignments, { config: mybtec }, async (request, reply) =>
     render(request, reply, 'pages/views/assignments.njk'),
   );
