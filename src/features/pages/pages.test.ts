@@ -150,18 +150,6 @@ forEachDatabase('home, help, links, feedback and the pages to come', (kind) => {
       expect(links.body).toContain('href="https://qualifications.pearson.com/');
       expect(links.body).toContain('href="https://www.btec.co.uk/myBTEC"');
     });
-
-    it.each([
-      ['Courses', paths.courses],
-      ['Assignments', paths.assignments],
-    ])('says plainly that %s is coming soon, with nothing made up', async (title, url) => {
-      const agent = await signedIn(t.app, mainTeacher.username);
-      const page = await agent.get(url);
-      expect(headingsOf(page.body)).toEqual([title]);
-      expect(page.body).toContain('This part of myBTEC is coming soon');
-      expect(page.body).not.toContain('<table');
-      expect(page.body).not.toContain('<form method="post" action="' + url);
-    });
   });
 
   describe('sending feedback', () => {
