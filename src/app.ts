@@ -151,6 +151,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCourseApi(app, { courses });
   registerCoursePages(app, { courses, qualifications, roleClaims });
   registerBriefApi(app, { briefs });
+  (await import('./features/briefs/brief.routes.js')).registerBriefPages(app, {
+    briefs,
+    qualifications,
+    clock,
+  });
   registerAuditApi(app, { audit: createAuditService({ db }) });
   if (app.devMailEnabled) registerDevMailPage(app, { outbox: createOutboxService({ db }) });
 

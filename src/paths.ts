@@ -31,6 +31,26 @@ export const paths = {
     teamPattern: '/courses/:id/team',
   },
   assignments: '/assignments',
+  /** The assignment brief screens (the list is `assignments`); the functions fill in a brief's id. */
+  briefPages: {
+    create: '/assignments/new', // + ?course=&unit=
+    brief: (id: string) => `/assignments/${encodeURIComponent(id)}`,
+    edit: (id: string) => `/assignments/${encodeURIComponent(id)}/edit`,
+    send: (id: string) => `/assignments/${encodeURIComponent(id)}/send`,
+    verify: (id: string) => `/assignments/${encodeURIComponent(id)}/verification`,
+    version: (id: string, version: number) =>
+      `/assignments/${encodeURIComponent(id)}/versions/${version}`,
+    print: (id: string) => `/assignments/${encodeURIComponent(id)}/print`,
+    pdf: (id: string) => `/assignments/${encodeURIComponent(id)}/pdf`,
+    /** Route patterns (Fastify) for the addresses above that take an id. */
+    briefPattern: '/assignments/:id',
+    editPattern: '/assignments/:id/edit',
+    sendPattern: '/assignments/:id/send',
+    verifyPattern: '/assignments/:id/verification',
+    versionPattern: '/assignments/:id/versions/:version',
+    printPattern: '/assignments/:id/print',
+    pdfPattern: '/assignments/:id/pdf',
+  },
   claimRoles: '/claim-roles',
   claimStart: '/claim-roles/start',
   claimQuestion: '/claim-roles/question',

@@ -5,6 +5,7 @@ import { insertAccount, normaliseUsername } from '../features/accounts/account.r
 import { hashPassword } from '../features/accounts/password.js';
 import { insertCentre, insertSite } from '../features/organisation/organisation.repository.js';
 import { loadDemoClaims } from './demo-claims.js';
+import { loadDemoBriefs } from './demo-briefs.js';
 import { loadDemoCourses } from './demo-courses.js';
 
 export const DEMO_CENTRE = { id: 'centre-99000', number: '99000', name: 'Demo College' } as const;
@@ -45,7 +46,7 @@ export interface DemoResult {
 
 /** A later feature adds its own demo records by appending a step here; each step is idempotent. */
 export type DemoStep = (db: Db, clock: Clock) => Promise<void>;
-const steps = (): DemoStep[] => [loadDemoClaims, loadDemoCourses];
+const steps = (): DemoStep[] => [loadDemoClaims, loadDemoCourses, loadDemoBriefs];
 
 /**
  * Loads the demo centre of SPEC §9. Idempotent: when the centre exists nothing is changed (and

@@ -7,6 +7,7 @@ import {
   type BriefTask,
   type ChecklistItem,
 } from '../../domain/briefs.js';
+import { isRole, rankOf, TOP_RANK } from '../../domain/roles.js';
 import { newId } from '../../lib/ids.js';
 
 export interface PersonRef {
@@ -368,4 +369,118 @@ export async function contactOf(db: DbOrTx, id: string) {
     .select(['id', 'username', 'first_name'])
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/** Someone of the subject's team at a site, with the best rank they hold there (5 for a QN). */
+export interface TeamPerson extends PersonRef {
+  rank: number;
+}
+
+/**
+ * The people of the centre who hold an approved role in the subject at the site, and the site's
+ * (or the whole centre's) Quality Nominees, by last name: whom a brief can name as its assessor or
+ * be sent to for verification. A person with two approved claims there counts with the senior one.
+ */
+export async function subjectTeam(
+  db: DbOrTx,
+  scope: { centreId: string; siteId: string; subjectId: string },
+): Promise<TeamPerson[]> {
+  const [claims, nominees] = await Promise.all([
+    db
+      .selectFrom('claims')
+      .innerJoin('accounts', 'accounts.id', 'claims.claimant_id')
+      .select([
+        'accounts.id as id',
+        'accounts.first_name as first',
+        'accounts.last_name as last',
+        'claims.role as role',
+      ])
+      .where('claims.centre_id', '=', scope.centreId)
+      .where('accounts.centre_id', '=', scope.centreId)
+      .where('claims.site_id', '=', scope.siteId)
+      .where('claims.subject_id', '=', scope.subjectId)
+      .where('claims.status', '=', 'approved')
+      .execute(),
+    db
+      .selectFrom('accounts')
+      .select(['id', 'first_name as first', 'last_name as last'])
+      .where('centre_id', '=', scope.centreId)
+      .where((eb) =>
+        eb.or([
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('sites')
+              .select('quality_nominee_id')
+              .where('id', '=', scope.siteId)
+              .where('quality_nominee_id', 'is not', null)
+              .$narrowType<{ quality_nominee_id: string }>(),
+          ),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('centres')
+              .select('quality_nominee_id')
+              .where('id', '=', scope.centreId)
+              .where('quality_nominee_id', 'is not', null)
+              .$narrowType<{ quality_nominee_id: string }>(),
+          ),
+        ]),
+      )
+      .execute(),
+  ]);
+  const people = new Map<string, TeamPerson & { first: string; last: string }>();
+  const keep = (row: { id: string; first: string; last: string }, rank: number) => {
+    const held = people.get(row.id);
+    if (held && held.rank >= rank) return;
+    people.set(row.id, { ...row, name: `${row.first} ${row.last}`, rank });
+  };
+  for (const row of claims) if (isRole(row.role)) keep(row, rankOf(row.role));
+  for (const row of nominees) keep(row, TOP_RANK);
+  return [...people.values()]
+    .sort((a, b) => a.last.localeCompare(b.last) || a.first.localeCompare(b.first))
+    .map(({ id, name, rank }) => ({ id, name, rank }));
+}
+
+/** Course titles and unit numbers and titles, by id, for lists of briefs. */
+export async function briefLabels(
+  db: DbOrTx,
+  courseIds: readonly string[],
+  unitIds: readonly string[],
+): Promise<{
+  courses: Map<string, string>;
+  units: Map<string, { number: string; title: string }>;
+}> {
+  const [courses, units] = await Promise.all([
+    courseIds.length > 0
+      ? db.selectFrom('courses').select(['id', 'title']).where('id', 'in', courseIds).execute()
+      : [],
+    unitIds.length > 0
+      ? db
+          .selectFrom('units')
+          .select(['id', 'number', 'title'])
+          .where('id', 'in', unitIds)
+          .execute()
+      : [],
+  ]);
+  return {
+    courses: new Map(courses.map((c) => [c.id, c.title])),
+    units: new Map(units.map((u) => [u.id, { number: u.number, title: u.title }])),
+  };
+}
+
+/** Full names of some people, by id (the assessors and editors a brief's history names). */
+export async function personNames(
+  db: DbOrTx,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['id', 'first_name', 'last_name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, `${r.first_name} ${r.last_name}`]));
 }

@@ -12,7 +12,7 @@ import type { Action, Target } from '../../domain/permissions.js';
 import { rankOf } from '../../domain/roles.js';
 import { AppError, Conflict, InvalidInput, NotFound } from '../../errors.js';
 import { recordAudit } from '../audit/audit.repository.js';
-import { findCourse, type Course } from '../courses/course.repository.js';
+import { findCourse, listCandidateCourses, type Course } from '../courses/course.repository.js';
 import { queueEmail } from '../notifications/outbox.repository.js';
 import { listSubjects, type Subject } from '../organisation/organisation.repository.js';
 import { createAuthoriser } from '../role-claims/authorise.js';
@@ -26,8 +26,12 @@ import {
   listCandidateBriefs,
   unitOfCourse,
   updateVersion,
+  briefLabels,
+  personNames,
+  subjectTeam,
   type Brief,
   type BriefVersionContent,
+  type PersonRef,
 } from './brief.repository.js';
 
 export type BriefInput = Omit<BriefVersionContent, 'aims' | 'sources' | 'assessorId'> & {
@@ -446,5 +450,135 @@ export function createBriefService(deps: {
     }
   }
 
-  return { create, get, update, submit, verify, list, may };
+  /** The courses the actor may write a brief for (archived ones aside); with none, why not. */
+  async function creatableCourses(
+    actor: Actor,
+  ): Promise<{ courses: Course[]; refusal?: AppError }> {
+    await subjects();
+    const teams = [...new Set([...actor.approved.keys(), ...actor.pending.keys()])].map((key) => {
+      const [siteId = '', subjectId = ''] = key.split(':');
+      return { siteId, subjectId };
+    });
+    const candidates = await listCandidateCourses(
+      db,
+      {
+        centreId: actor.centreId,
+        accountId: actor.accountId,
+        qnSiteIds: [...actor.qnSiteIds],
+        teams,
+      },
+      {},
+    );
+    const courses: Course[] = [];
+    let refusal: AppError | undefined;
+    for (const course of candidates.filter((c) => c.status !== 'archived')) {
+      try {
+        await authorise(actor, 'brief.create', {
+          centreId: course.centreId,
+          siteId: course.siteId,
+          subjectId: course.subjectId,
+          subjectName: await subjectName(course.subjectId),
+        });
+        courses.push(course);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        refusal ??= error;
+      }
+    }
+    return courses.length === 0 && refusal ? { courses, refusal } : { courses };
+  }
+
+  /** The course a new brief is for, if the actor may write one for it. */
+  async function courseForNewBrief(actor: Actor, courseId: string): Promise<Course> {
+    const course = await courseInCentre(actor, courseId);
+    await authorise(actor, 'brief.create', {
+      centreId: course.centreId,
+      siteId: course.siteId,
+      subjectId: course.subjectId,
+      subjectName: await subjectName(course.subjectId),
+    });
+    return course;
+  }
+
+  /** A brief with its course and subject name, for its pages: the same permission as `get`. */
+  async function read(
+    actor: Actor,
+    id: string,
+  ): Promise<{ brief: Brief; course: Course; subjectName: string }> {
+    await subjects();
+    const { brief, course } = await loadFor(actor, id, 'brief.view');
+    return { brief, course, subjectName: await subjectName(brief.subjectId) };
+  }
+
+  /** Who can be named as the assessor of a course's brief (as `checkContent` will accept). */
+  async function assessorChoices(course: Course): Promise<PersonRef[]> {
+    const team = await subjectTeam(db, course);
+    return team
+      .filter((p) => p.rank >= rankOf('assessor'))
+      .map(({ id: personId, name }) => ({ id: personId, name }));
+  }
+
+  /** Whom a brief can be sent to (as `submit` will accept): an approved IV or above, not its author. */
+  async function verifierChoices(brief: Brief): Promise<PersonRef[]> {
+    const team = await subjectTeam(db, brief);
+    return team
+      .filter((p) => p.rank >= rankOf('internal_verifier') && p.id !== brief.author.id)
+      .map(({ id: personId, name }) => ({ id: personId, name }));
+  }
+
+  /** Course titles and unit numbers and titles of some briefs, for lists. */
+  function labels(shown: readonly Brief[]) {
+    return briefLabels(
+      db,
+      [...new Set(shown.map((b) => b.courseId))],
+      [...new Set(shown.map((b) => b.unitId))],
+    );
+  }
+
+  /**
+   * What is wrong with some content for a brief of this course and unit, saving nothing: for a
+   * page that found problems of its own and shows the service's alongside.
+   */
+  async function problemsWith(
+    actor: Actor,
+    courseId: string,
+    unitId: string,
+    input: BriefInput,
+  ): Promise<Record<string, string>> {
+    const course = await courseInCentre(actor, courseId);
+    return (await checkContent(course, unitId, input)).problems;
+  }
+
+  /** Refuses, with the sentence `decide()` gives, unless the actor may do the action on the brief. */
+  async function authoriseOn(actor: Actor, action: Action, brief: Brief): Promise<void> {
+    await subjects();
+    await authorise(actor, action, await targetOf(brief, await findCourse(db, brief.courseId)));
+  }
+
+  /** The names of everyone a brief's versions name (editors and assessors), by id. */
+  function namesIn(brief: Brief): Promise<Map<string, string>> {
+    return personNames(db, [
+      brief.author.id,
+      ...brief.versions.flatMap((v) => [v.createdBy, ...(v.assessorId ? [v.assessorId] : [])]),
+    ]);
+  }
+
+  return {
+    create,
+    get,
+    update,
+    submit,
+    verify,
+    list,
+    may,
+    creatableCourses,
+    courseForNewBrief,
+    read,
+    assessorChoices,
+    verifierChoices,
+    labels,
+    problemsWith,
+    authoriseOn,
+    namesIn,
+  };
 }

@@ -31,10 +31,6 @@ export function registerPages(
     render(request, reply, 'pages/views/links.njk'),
   );
 
-  app.get(paths.assignments, { config: mybtec }, async (request, reply) =>
-    render(request, reply, 'pages/views/assignments.njk'),
-  );
-
   app.get(paths.feedback, { config: mybtec }, async (request, reply) => {
     const qualityNominee = await feedback.canRead(request.account as Account);
     if (text(asForm(request.query), 'sent') === '1') {
