@@ -148,17 +148,15 @@ export function registerBriefApi(app: FastifyInstance, deps: { briefs: BriefServ
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send({
-          brief: presentBrief(
-            await briefs.create(
-              actorOf(request),
-              request.body as Static<typeof NewBrief>,
-              request.ip,
-            ),
+      reply.code(201).send({
+        brief: presentBrief(
+          await briefs.create(
+            actorOf(request),
+            request.body as Static<typeof NewBrief>,
+            request.ip,
           ),
-        }),
+        ),
+      }),
   );
 
   app.get(
