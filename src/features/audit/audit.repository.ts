@@ -80,3 +80,28 @@ export async function listAuditInScope(
     details: JSON.parse(row.details) as Record<string, unknown>,
   }));
 }
+
+/** An event about something of a subject team (a claim, course or brief), by the signed-in actor. */
+export function recordTeamAudit(
+  db: DbOrTx,
+  event: {
+    at: Date;
+    actor: { accountId: string; name: string; centreId: string };
+    action: string;
+    target: { type: string; id: string; siteId: string; subjectId: string };
+    ip: string;
+    details: Record<string, unknown>;
+  },
+): Promise<void> {
+  return recordAudit(db, {
+    at: event.at,
+    actor: { id: event.actor.accountId, name: event.actor.name },
+    action: event.action,
+    target: { type: event.target.type, id: event.target.id },
+    centreId: event.actor.centreId,
+    siteId: event.target.siteId,
+    subjectId: event.target.subjectId,
+    ip: event.ip,
+    details: event.details,
+  });
+}

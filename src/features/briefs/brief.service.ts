@@ -11,10 +11,10 @@ import {
 import type { Action, Target } from '../../domain/permissions.js';
 import { rankOf } from '../../domain/roles.js';
 import { AppError, Conflict, InvalidInput, NotFound } from '../../errors.js';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordTeamAudit } from '../audit/audit.repository.js';
 import { findCourse, listCandidateCourses, type Course } from '../courses/course.repository.js';
 import { queueEmail } from '../notifications/outbox.repository.js';
-import { listSubjects, type Subject } from '../organisation/organisation.repository.js';
+import { subjectCatalogue } from '../organisation/organisation.repository.js';
 import { createAuthoriser } from '../role-claims/authorise.js';
 import {
   changeBriefStatus,
@@ -68,10 +68,9 @@ export function createBriefService(deps: {
 }) {
   const { db, clock, baseUrl } = deps;
   const authorise = createAuthoriser(db);
-  let subjectsCache: Promise<Map<string, Subject>> | undefined;
-  const subjects = () =>
-    (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
-  const subjectName = async (id: string) => (await subjects()).get(id)?.name ?? id;
+  const catalogue = subjectCatalogue(db);
+  const subjects = catalogue.all;
+  const subjectName = catalogue.name;
   const link = (id: string) => `${baseUrl}/assignments/${id}`;
 
   async function targetOf(
@@ -103,14 +102,11 @@ export function createBriefService(deps: {
     details: Record<string, unknown>,
     ip: string,
   ) {
-    return recordAudit(trx, {
+    return recordTeamAudit(trx, {
       at: clock.now(),
-      actor: { id: actor.accountId, name: actor.name },
+      actor,
       action,
-      target: { type: 'brief', id: brief.id },
-      centreId: actor.centreId,
-      siteId: brief.siteId,
-      subjectId: brief.subjectId,
+      target: { type: 'brief', ...brief },
       ip,
       details,
     });

@@ -13,9 +13,9 @@ import {
 import type { Action, Target } from '../../domain/permissions.js';
 import { roleName } from '../../domain/roles.js';
 import { AppError, Conflict, InvalidInput, NotFound } from '../../errors.js';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordTeamAudit } from '../audit/audit.repository.js';
 import { queueEmail } from '../notifications/outbox.repository.js';
-import { findSite, listSubjects, type Subject } from '../organisation/organisation.repository.js';
+import { findSite, subjectCatalogue } from '../organisation/organisation.repository.js';
 import { createAuthoriser } from '../role-claims/authorise.js';
 import {
   changeCourseStatus,
@@ -122,10 +122,9 @@ export function createCourseService(deps: {
 }) {
   const { db, clock, qualifications } = deps;
   const authorise = createAuthoriser(db);
-  let subjectsCache: Promise<Map<string, Subject>> | undefined;
-  const subjects = () =>
-    (subjectsCache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
-  const subjectName = async (id: string) => (await subjects()).get(id)?.name ?? id;
+  const catalogue = subjectCatalogue(db);
+  const subjects = catalogue.all;
+  const subjectName = catalogue.name;
 
   async function targetOf(
     course: Pick<Course, 'centreId' | 'siteId' | 'subjectId' | 'leaders' | 'members'>,
@@ -148,14 +147,11 @@ export function createCourseService(deps: {
     details: Record<string, unknown>,
     ip: string,
   ) {
-    return recordAudit(trx, {
+    return recordTeamAudit(trx, {
       at: clock.now(),
-      actor: { id: actor.accountId, name: actor.name },
+      actor,
       action,
-      target: { type: 'course', id: course.id },
-      centreId: actor.centreId,
-      siteId: course.siteId,
-      subjectId: course.subjectId,
+      target: { type: 'course', ...course },
       ip,
       details,
     });

@@ -161,3 +161,19 @@ export async function qualityNomineesOf(
       : null,
   };
 }
+
+/**
+ * The subject catalogue, read once per database: it is fixed by migration. Read it before a
+ * transaction starts — on SQLite the transaction holds the only connection.
+ */
+export interface SubjectCatalogue {
+  all: () => Promise<Map<string, Subject>>;
+  name: (id: string) => Promise<string>;
+}
+
+export function subjectCatalogue(db: DbOrTx): SubjectCatalogue {
+  let cache: Promise<Map<string, Subject>> | undefined;
+  const all = () =>
+    (cache ??= listSubjects(db).then((list) => new Map(list.map((s) => [s.id, s]))));
+  return { all, name: async (id) => (await all()).get(id)?.name ?? id };
+}
