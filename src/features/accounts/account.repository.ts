@@ -17,7 +17,23 @@ export interface Account {
   termsVersion: string | null;
 }
 
-export function toAccount(row: AccountRow): Account {
+/** The columns an Account is made from: the row without the password hash, lockout and terms date. */
+const ACCOUNT_COLUMNS = [
+  'id',
+  'centre_id',
+  'home_site_id',
+  'username',
+  'first_name',
+  'last_name',
+  'mybtec_access',
+  'exams_officer',
+  'created_at',
+  'last_login_at',
+  'terms_version',
+] as const satisfies readonly (keyof AccountRow)[];
+type AccountColumns = Pick<AccountRow, (typeof ACCOUNT_COLUMNS)[number]>;
+
+export function toAccount(row: AccountColumns | AccountRow): Account {
   return {
     id: row.id,
     centreId: row.centre_id,
@@ -97,7 +113,10 @@ export async function usernameTaken(db: DbOrTx, username: string): Promise<boole
   return row !== undefined;
 }
 
-/** The signed-in person and the number of their home site (shown in the header), in one query. */
+/**
+ * The signed-in person and the number of their home site (shown in the header), in one query on
+ * every signed-in request: only the columns an Account holds (never the password hash).
+ */
 export async function findSessionAccount(
   db: DbOrTx,
   id: string,
@@ -105,11 +124,14 @@ export async function findSessionAccount(
   const row = await db
     .selectFrom('accounts')
     .innerJoin('sites', 'sites.id', 'accounts.home_site_id')
-    .selectAll('accounts')
+    .select(ACCOUNT_COLUMNS.map((column) => `accounts.${column}` as const))
     .select('sites.number as home_site_number')
     .where('accounts.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
   const { home_site_number, ...account } = row;
-  return { account: toAccount(account), homeSiteNumber: home_site_number };
+  return {
+    account: toAccount(account),
+    homeSiteNumber: home_site_number,
+  };
 }

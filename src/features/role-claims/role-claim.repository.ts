@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/connection.js';
-import type { ClaimRow } from '../../db/schema.js';
+import type { ClaimRow, Database } from '../../db/schema.js';
 import type { ActorRoleGrant } from '../../domain/actor.js';
 import { isClaimStatus, type ClaimStatus } from '../../domain/claims.js';
 import { isRole, type Role } from '../../domain/roles.js';
@@ -58,31 +58,27 @@ function claimsWithNames(db: DbOrTx) {
     .select(sql<string>`accounts.first_name || ' ' || accounts.last_name`.as('claimant_name'));
 }
 
-/** The approved and pending roles of one person: what the per-request actor index is built from. */
-export async function grantsOf(db: DbOrTx, accountId: string): Promise<ActorRoleGrant[]> {
-  const rows = await db
-    .selectFrom('claims')
-    .select(['site_id', 'subject_id', 'role', 'status'])
-    .where('claimant_id', '=', accountId)
-    .where('status', 'in', ['approved', 'pending'])
-    .execute();
-  return rows.flatMap((row) =>
-    isRole(row.role) && (row.status === 'approved' || row.status === 'pending')
-      ? [{ siteId: row.site_id, subjectId: row.subject_id, role: row.role, status: row.status }]
-      : [],
-  );
-}
-
-/** The sites where the account is Quality Nominee: recorded for the site, or for the whole centre. */
-export async function qnSiteIdsOf(
+/**
+ * What the per-request actor index is built from, in one query (one round trip on every signed-in
+ * request): the sites where the account is Quality Nominee — recorded for the site, or for the
+ * whole centre — and its approved and pending roles.
+ */
+export async function actorIndexOf(
   db: DbOrTx,
   accountId: string,
   centreId: string,
-): Promise<string[]> {
+): Promise<{ qnSiteIds: string[]; grants: ActorRoleGrant[] }> {
+  const none = sql<string | null>`cast(null as text)`;
   const rows = await db
     .selectFrom('sites')
     .innerJoin('centres', 'centres.id', 'sites.centre_id')
-    .select('sites.id')
+    .select([
+      sql<string>`'qn'`.as('kind'),
+      'sites.id as site_id',
+      none.as('subject_id'),
+      none.as('role'),
+      none.as('status'),
+    ])
     .where('sites.centre_id', '=', centreId)
     .where((eb) =>
       eb.or([
@@ -90,8 +86,32 @@ export async function qnSiteIdsOf(
         eb('centres.quality_nominee_id', '=', accountId),
       ]),
     )
+    .unionAll(
+      db
+        .selectFrom('claims')
+        .select([sql<string>`'grant'`.as('kind'), 'site_id', 'subject_id', 'role', 'status'])
+        .where('claimant_id', '=', accountId)
+        .where('status', 'in', ['approved', 'pending']),
+    )
     .execute();
-  return rows.map((r) => r.id);
+  const qnSiteIds: string[] = [];
+  const grants: ActorRoleGrant[] = [];
+  for (const row of rows) {
+    if (row.kind === 'qn') qnSiteIds.push(row.site_id);
+    else if (
+      row.subject_id !== null &&
+      isRole(row.role) &&
+      (row.status === 'approved' || row.status === 'pending')
+    ) {
+      grants.push({
+        siteId: row.site_id,
+        subjectId: row.subject_id,
+        role: row.role,
+        status: row.status,
+      });
+    }
+  }
+  return { qnSiteIds, grants };
 }
 
 export async function findClaim(
@@ -129,25 +149,31 @@ export async function findClaimOf(
   return row && toClaim(row);
 }
 
-/**
- * Claims that the approver might decide or has seen: in the sites they are QN of, or in the
- * subject teams they lead. `decide()` has the last word on each one.
- */
-export async function listClaimsInScope(
-  db: DbOrTx,
-  scope: {
-    centreId: string;
-    qnSiteIds: readonly string[];
-    livTeams: readonly { siteId: string; subjectId: string }[];
-  },
-  options: { statuses: ClaimStatus[]; limit: number; excludeClaimantId: string },
-): Promise<Claim[]> {
-  if (scope.qnSiteIds.length === 0 && scope.livTeams.length === 0) return [];
-  const rows = await claimsWithNames(db)
-    .where('claims.centre_id', '=', scope.centreId)
-    .where('claims.status', 'in', options.statuses)
-    .where('claims.claimant_id', '!=', options.excludeClaimantId)
-    .where((eb) =>
+export interface ApproverScope {
+  centreId: string;
+  qnSiteIds: readonly string[];
+  livTeams: readonly { siteId: string; subjectId: string }[];
+}
+
+export interface ScopeOptions {
+  statuses: ClaimStatus[];
+  limit: number;
+  excludeClaimantId: string;
+  /**
+   * The limit is expected to cut a long list (a history, say the 50 latest decisions of
+   * hundreds): the newest ids are chosen first from the index, and only those rows are read in
+   * full and joined, instead of every candidate. Same rows, same order.
+   */
+  newestOnly?: boolean;
+}
+
+/** Which claims are in an approver's scope: in the sites they are QN of, or the teams they lead. */
+function inScope(scope: ApproverScope, options: ScopeOptions) {
+  return (eb: ExpressionBuilder<Database, 'claims'>) =>
+    eb.and([
+      eb('claims.centre_id', '=', scope.centreId),
+      eb('claims.status', 'in', options.statuses),
+      eb('claims.claimant_id', '!=', options.excludeClaimantId),
       eb.or([
         ...(scope.qnSiteIds.length > 0 ? [eb('claims.site_id', 'in', scope.qnSiteIds)] : []),
         ...scope.livTeams.map((team) =>
@@ -158,10 +184,38 @@ export async function listClaimsInScope(
           ]),
         ),
       ]),
-    )
-    .orderBy('claims.created_at', 'desc')
-    .limit(options.limit)
-    .execute();
+    ]);
+}
+
+/**
+ * Claims that the approver might decide or has seen: in the sites they are QN of, or in the
+ * subject teams they lead, newest first. `decide()` has the last word on each one.
+ */
+export async function listClaimsInScope(
+  db: DbOrTx,
+  scope: ApproverScope,
+  options: ScopeOptions,
+): Promise<Claim[]> {
+  if (scope.qnSiteIds.length === 0 && scope.livTeams.length === 0) return [];
+  const rows = options.newestOnly
+    ? await claimsWithNames(db)
+        .where(
+          'claims.id',
+          'in',
+          db
+            .selectFrom('claims')
+            .select('claims.id')
+            .where(inScope(scope, options))
+            .orderBy('claims.created_at', 'desc')
+            .limit(options.limit),
+        )
+        .orderBy('claims.created_at', 'desc')
+        .execute()
+    : await claimsWithNames(db)
+        .where(inScope(scope, options))
+        .orderBy('claims.created_at', 'desc')
+        .limit(options.limit)
+        .execute();
   return rows.map(toClaim);
 }
 

@@ -20,15 +20,14 @@ import {
 } from '../organisation/organisation.repository.js';
 import { createAuthoriser } from './authorise.js';
 import {
+  actorIndexOf,
   approvedLivs,
   changeStatus,
   findClaim,
   findClaimOf,
-  grantsOf,
   insertClaim,
   listClaimsInScope,
   listClaimsOf,
-  qnSiteIdsOf,
   type Claim,
   type PersonRef,
 } from './role-claim.repository.js';
@@ -63,10 +62,7 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
 
   /** The per-request index of who the person is: QN sites, approved and pending roles. */
   async function loadActor(account: Pick<Account, 'id' | 'name' | 'centreId'>): Promise<Actor> {
-    const [qnSiteIds, grants] = await Promise.all([
-      qnSiteIdsOf(db, account.id, account.centreId),
-      grantsOf(db, account.id),
-    ]);
+    const { qnSiteIds, grants } = await actorIndexOf(db, account.id, account.centreId);
     return buildActor({
       accountId: account.id,
       name: account.name,
@@ -298,12 +294,19 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     }
   }
 
-  /** One decision, in its own transaction: lock, authorise, check still pending, record, audit, email. */
-  async function decideOne(actor: Actor, input: DecisionInput, ip: string): Promise<Claim> {
+  /**
+   * One decision, in its own transaction: lock, authorise, check still pending, record, audit,
+   * email. Resolves with the status this decision gave the claim (no second read afterwards).
+   */
+  async function decideOne(
+    actor: Actor,
+    input: DecisionInput,
+    ip: string,
+  ): Promise<Claim['status']> {
     const reason = input.reason?.trim() ? input.reason.trim().slice(0, REASON_MAX) : null;
     const event = input.approve ? 'approve' : 'reject';
     await subjects(); // read before the transaction: on SQLite it holds the only connection
-    await db.transaction().execute(async (trx) => {
+    return db.transaction().execute(async (trx) => {
       const claim = await findClaim(trx, input.claimId, { lock: true });
       if (!claim) throw new NotFound();
       await authorise(
@@ -352,8 +355,8 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
         },
       );
       await emailClaimant(trx, claim, event, actor.name, reason, now);
+      return to;
     });
-    return (await findClaim(db, input.claimId)) as Claim;
   }
 
   async function emailClaimant(
@@ -395,8 +398,7 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     const results: DecisionResult[] = [];
     for (const input of decisions) {
       try {
-        const claim = await decideOne(actor, input, ip);
-        results.push({ claimId: input.claimId, status: claim.status });
+        results.push({ claimId: input.claimId, status: await decideOne(actor, input, ip) });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         results.push({
@@ -481,7 +483,12 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     return listClaimsInScope(
       db,
       { centreId: actor.centreId, qnSiteIds: [...actor.qnSiteIds], livTeams: livTeams(actor) },
-      { statuses: ['approved', 'rejected', 'revoked'], limit, excludeClaimantId: actor.accountId },
+      {
+        statuses: ['approved', 'rejected', 'revoked'],
+        limit,
+        excludeClaimantId: actor.accountId,
+        newestOnly: true,
+      },
     );
   }
 
