@@ -19,9 +19,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('briefs_course').on('briefs').columns(['course_id', 'status']).execute();
+  await db.schema
+    .createIndex('briefs_course')
+    .on('briefs')
+    .columns(['course_id', 'status'])
+    .execute();
   await db.schema.createIndex('briefs_iv').on('briefs').columns(['iv_id', 'status']).execute();
-  await db.schema.createIndex('briefs_author').on('briefs').columns(['author_id', 'status']).execute();
+  await db.schema
+    .createIndex('briefs_author')
+    .on('briefs')
+    .columns(['author_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('brief_versions')
@@ -46,10 +54,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('record', 'text', (c) => c.notNull()) // JSON: checklist answers and comments, feedback, action, target date
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('brief_verifications_brief').on('brief_verifications').columns(['brief_id', 'at']).execute();
+  await db.schema
+    .createIndex('brief_verifications_brief')
+    .on('brief_verifications')
+    .columns(['brief_id', 'at'])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration works on the untyped schema
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['brief_verifications', 'brief_versions', 'briefs']) await db.schema.dropTable(table).execute();
+  for (const table of ['brief_verifications', 'brief_versions', 'briefs'])
+    await db.schema.dropTable(table).execute();
 }
