@@ -34,7 +34,7 @@ import { createCourseService } from './features/courses/course.service.js';
 import { registerCoursePages } from './features/courses/course.routes.js';
 import { registerAssets } from './http/assets.js';
 import { rateLimitConfig } from './http/context.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerGuard } from './http/guard.js';
 import { registerViews } from './http/views.js';
 import { paths } from './paths.js';
@@ -51,6 +51,8 @@ export interface AppDeps {
 }
 
 const ONE_MEGABYTE = 1024 * 1024;
+/** The addresses a reverse proxy may have (proxy-addr's names): loopback and private networks. */
+export const TRUSTED_PROXIES = 'loopback,linklocal,uniquelocal';
 
 /** The web application: every feature registered, nothing listening. `server.ts` listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -58,8 +60,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: ONE_MEGABYTE,
-    trustProxy: config.secureCookies,
+    // Behind HTTPS there is a proxy in front: believe X-Forwarded-* only from a proxy on this
+    // machine or the private network, so a client cannot choose its own address (rate limits, audit).
+    trustProxy: config.secureCookies ? TRUSTED_PROXIES : false,
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
   app.decorate('devMailEnabled', !config.production && !config.smtpUrl);

@@ -12,6 +12,23 @@ interface ApiError {
 
 const SERVER_ERROR = 'Sorry, there is a problem with the service. Try again later.';
 
+/**
+ * Database refusals that only two changes racing each other can cause (the services check
+ * everything else first): a unique or foreign key constraint, a serialisation failure or deadlock.
+ * The transaction has rolled back, so nothing is half-written: the person is told to try again.
+ */
+const RACE_CODES = new Set([
+  '23505', // unique_violation
+  '23503', // foreign_key_violation
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+]);
+const RACE_MESSAGE =
+  'Someone else changed this at the same moment. Reload the page to see it as it is now, then try again.';
+
 /** Field name from an ajv error: `/username` → `username`; a missing property names itself. */
 function fieldOf(error: { instancePath: string; params?: Record<string, unknown> }): string {
   const missing = error.params?.missingProperty;
@@ -62,7 +79,20 @@ export function toApiError(error: FastifyError | AppError | Error): ApiError {
     const invalid = new InvalidInput(fields);
     return { status: 400, code: invalid.code, message: invalid.message, extra: invalid.extra };
   }
+  if (RACE_CODES.has(String(fastifyError.code)))
+    return { status: 409, code: 'conflict', message: RACE_MESSAGE };
   switch (fastifyError.code) {
+    // PostgreSQL refusing text it cannot store (a NUL character, an invalid byte sequence): the
+    // guard refuses NUL first; this is the safety net, so it is still the person's input at fault.
+    case '22021':
+    case '22P05':
+      return {
+        status: 400,
+        code: 'invalid_input',
+        message:
+          'Some of the text sent cannot be stored. Remove any unusual characters and try again.',
+        extra: { fields: {} },
+      };
     case 'FST_CSRF_INVALID_TOKEN':
     case 'FST_CSRF_MISSING_SECRET':
       return {
@@ -146,11 +176,36 @@ async function sendPage(
   );
 }
 
+const BAD_ADDRESS = 'This web address is not valid. Check it is correct.';
+
+/**
+ * Fastify's own refusals of an address it cannot route (a malformed %-escape, a path part over
+ * 100 characters), answered before any hook runs: in the shape of SPEC §10 under /api/, as plain
+ * text for pages, and never echoing the address back.
+ */
+export function frameworkErrors(
+  _error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void reply
+    .code(400)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff');
+  if (isApiPath(request.url)) {
+    void reply.send({ error: { code: 'invalid_input', message: BAD_ADDRESS, fields: {} } });
+    return;
+  }
+  void reply.type('text/plain; charset=utf-8').send(BAD_ADDRESS);
+}
+
 /** One error handler and one 404 handler for pages and API alike. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else if (RACE_CODES.has(String(error.code)))
+      request.log.warn({ err: error }, 'request lost a race with another change');
     else request.log.info({ code: apiError.code, status: apiError.status }, 'request refused');
     if (isApiPath(request.url)) {
       return reply

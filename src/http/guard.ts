@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
-import { NoMybtecAccess, Forbidden, TermsNotAccepted, Unauthenticated } from '../errors.js';
+import {
+  Forbidden,
+  InvalidInput,
+  NoMybtecAccess,
+  TermsNotAccepted,
+  Unauthenticated,
+} from '../errors.js';
 import type { Actor } from '../domain/actor.js';
 import { findSessionAccount, type Account } from '../features/accounts/account.repository.js';
 import { TERMS_VERSION } from '../features/accounts/terms.js';
@@ -37,6 +43,33 @@ async function loadAccount(request: FastifyRequest, db: Db, clock: Clock): Promi
   if (now - lastSeenAt >= TOUCH_EVERY_MS) session.lastSeenAt = new Date(now).toISOString();
   request.account = found.account;
   request.homeSiteNumber = found.homeSiteNumber;
+}
+
+/** The sentence for a field holding the NUL character. */
+export const NUL_MESSAGE = 'Remove the invisible control character (NUL) from this answer';
+
+/**
+ * The first field (`decisions.0.reason`, `id`, …) holding the NUL character, or undefined.
+ * PostgreSQL cannot keep NUL in text, so it would fail there and be stored on SQLite; no answer
+ * needs it. Walked without recursion: a body may be nested thousands of levels deep.
+ */
+export function fieldWithNul(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [item, path] = next;
+    const at = (key: string | number) => (path === '' ? String(key) : `${path}.${key}`);
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return path || 'body';
+    } else if (Array.isArray(item)) {
+      item.forEach((element, index) => stack.push([element, at(index)]));
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item)) {
+        if (key.includes('\u0000')) return path || 'body';
+        stack.push([element, at(key)]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -84,5 +117,13 @@ export function registerGuard(
       return;
     }
     app.csrfProtection(request, reply, done);
+  });
+
+  // Last, once access and CSRF are settled: no text anywhere may hold the NUL character.
+  app.addHook('preValidation', async (request) => {
+    if (!request.routeOptions.url) return;
+    const field =
+      fieldWithNul(request.params) ?? fieldWithNul(request.query) ?? fieldWithNul(request.body);
+    if (field !== undefined) throw new InvalidInput({ [field]: NUL_MESSAGE });
   });
 }

@@ -18,6 +18,9 @@ export const MAX_FAILED_LOGINS = 3;
 export const LOCK_MS = 60 * 60_000;
 export const RESET_LINK_MS = 60 * 60_000;
 export const SET_PASSWORD_LINK_MS = 7 * 24 * 60 * 60_000;
+/** At most this many reset emails per account in RESET_EMAIL_WINDOW_MS, whoever asks and from where. */
+export const MAX_RESET_EMAILS = 3;
+export const RESET_EMAIL_WINDOW_MS = 60 * 60_000;
 
 export interface AccountServiceDeps {
   db: Db;
@@ -192,21 +195,44 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     );
   }
 
+  /**
+   * Emails a reset link, at most MAX_RESET_EMAILS an hour per account: the count is of the links in
+   * the database, so it holds across instances and restarts, and the account row is locked while
+   * counting so that requests at the same moment count one after the other. The answer is the same
+   * whether the username exists, and whether the limit was reached (nothing reveals either).
+   */
   async function requestPasswordReset(username: string, ip: string): Promise<void> {
     const row = await findAccountRowByUsername(db, username);
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
+      let throttled = false;
       if (row) {
-        await sendPasswordLink(
-          trx,
-          { id: row.id, username: row.username, firstName: row.first_name },
-          'reset',
-        );
+        await trx
+          .selectFrom('accounts')
+          .select('id')
+          .where('id', '=', row.id)
+          .forUpdate()
+          .executeTakeFirst();
+        const recent = await trx
+          .selectFrom('password_resets')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('account_id', '=', row.id)
+          .where('purpose', '=', 'reset')
+          .where('created_at', '>', new Date(now.getTime() - RESET_EMAIL_WINDOW_MS).toISOString())
+          .executeTakeFirstOrThrow();
+        throttled = Number(recent.n) >= MAX_RESET_EMAILS;
+        if (!throttled) {
+          await sendPasswordLink(
+            trx,
+            { id: row.id, username: row.username, firstName: row.first_name },
+            'reset',
+          );
+        }
       }
       await recordAudit(trx, {
         at: now,
         actor: row ? { id: row.id, name: `${row.first_name} ${row.last_name}` } : null,
-        action: 'password.reset_requested',
+        action: throttled ? 'password.reset_throttled' : 'password.reset_requested',
         target: { type: 'account', id: row?.id ?? null },
         centreId: row?.centre_id ?? null,
         ip,

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:stress`: the slower fault and crash tests (test/stress/*.stress.ts), kept out of
+ * the default run. SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/stress/**/*.stress.ts'],
+    allowOnly: false,
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
