@@ -77,7 +77,6 @@ export const paths = {
     openapi: '/api/v1/openapi.json',
     session: '/api/v1/session',
     termsAccept: '/api/v1/terms/accept',
-    passwordReset: '/api/v1/password-reset',
     me: '/api/v1/me',
     subjects: '/api/v1/subjects',
     claims: '/api/v1/claims',

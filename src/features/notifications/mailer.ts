@@ -17,7 +17,13 @@ export interface Mailer {
 }
 
 export function smtpMailer(smtpUrl: string): Mailer {
-  const transport: Transporter = nodemailer.createTransport(smtpUrl);
+  // Give up on a silent server well within the worker's 2-minute lease, so that another worker
+  // does not take the same email over while this one is still waiting to send it.
+  const transport: Transporter = nodemailer.createTransport(smtpUrl, {
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
   return {
     async send(email) {
       await transport.sendMail({

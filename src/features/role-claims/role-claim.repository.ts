@@ -302,3 +302,8 @@ export async function changeStatus(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Serialises one person's claim changes (PostgreSQL row lock; SQLite has one writer anyway). */
+export async function lockAccount(db: DbOrTx, accountId: string): Promise<void> {
+  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+}

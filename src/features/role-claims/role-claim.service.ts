@@ -22,6 +22,7 @@ import { createAuthoriser } from './authorise.js';
 import {
   actorIndexOf,
   approvedLivs,
+  lockAccount,
   changeStatus,
   findClaim,
   findClaimOf,
@@ -172,6 +173,8 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     }
     const now = clock.now();
     const id = await db.transaction().execute(async (trx) => {
+      // One claim at a time per person: two tabs claiming at once must not both supersede and insert.
+      await lockAccount(trx, actor.accountId);
       const approved = await findClaimOf(trx, actor.accountId, site.id, subject.id, 'approved');
       if (approved?.role === input.role) {
         throw new InvalidInput({
