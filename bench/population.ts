@@ -12,7 +12,7 @@
 //   four sites, and a Lead Internal Verifier of four teams with 200 pending claims;
 // - centres 1…deciders: a centre-wide Quality Nominee each, who decide the pool of fresh pending
 //   claims that the "deciding claims" benchmark works through (the pool is added by run.ts);
-// - centre `typicalCentre`: an ordinary centre whose LIV is measured for comparison.
+// - the typical LIV measured for comparison is one of an ordinary centre (see generate.ts).
 
 import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '../src/domain/roles.js';
@@ -159,13 +159,15 @@ export interface PopulationMeta {
   deciders: { centreId: string; username: string }[];
 }
 
+// prettier-ignore
 const FIRST = [
   'Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Ivy', 'Leo', 'Freya',
   'Oscar', 'Lily', 'Harry', 'Florence', 'Jack', 'Grace', 'Charlie', 'Ella', 'Thomas', 'Rosie',
   'Henry', 'Evie', 'Alfie', 'Poppy', 'Jacob', 'Sophia', 'Theo', 'Isabella', 'William', 'Priya',
   'Mohammed', 'Aisha', 'Ravi', 'Zara', 'Kwame', 'Chloe', 'Daniel', 'Hannah', 'Samuel', 'Megan',
   'Joseph', 'Ruby', 'Ethan', 'Lucy', 'Adam', 'Niamh', 'Owen', 'Erin', 'Callum',
-]; // prettier-ignore
+];
+// prettier-ignore
 const LAST = [
   'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel',
   'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall',
@@ -173,7 +175,7 @@ const LAST = [
   'Ward', 'Hughes', 'Moore', 'Clark', 'King', 'Harrison', 'Lewis', 'Baker', 'Lee', 'Allen',
   'Morris', 'Khan', 'Scott', 'Watson', 'Davis', 'Parker', 'James', 'Bennett', 'Young', 'Phillips',
   'Richardson', 'Mitchell',
-]; // prettier-ignore
+];
 const SITE_NAMES = ['Main site', 'North campus', 'South campus', 'East campus', 'West campus'];
 
 /** mulberry32: small, fast, good enough to spread a population. */

@@ -8,14 +8,18 @@
 //   npm run bench -- --profile           the server runs with --cpu-prof; a summary is printed
 //   npm run bench -- --only=approvals-api-qn,approvals-page-qn
 //                                        only some measurements (names in the table)
-//   --connections=50 --duration=10 --warmup=3 --log-level=info  (the defaults)
+//   --connections=50 --duration=10 --warmup=3 --log-level=info --quiet-wait=20 --pool=50000
+//                                        (the defaults; --quick: 1 s warm-up, 3 s runs)
 //
 // What it does: generates (or reuses) the population, adds a pool of fresh pending claims for the
-// deciding benchmark, measures permission decisions in process (decide() against node-casbin and a
-// plain Map), compiles the server, measures the two HTTP baselines (Fastify JSON hello-world and a
-// small Nunjucks page through @fastify/view), starts the real server (NODE_ENV=production,
-// RATE_LIMIT_PER_MINUTE=0) three times to time its start-up, signs people in, and measures each
-// request with autocannon. It prints a table and writes the figures to bench/results/<time>.json
+// deciding benchmark, measures the two HTTP baselines (Fastify JSON hello-world and a small
+// Nunjucks page through @fastify/view), compiles the server, starts it (NODE_ENV=production,
+// RATE_LIMIT_PER_MINUTE=0) three times to time its start-up, signs people in, measures each request
+// with autocannon (req/s, latency, and the server's CPU time per request from /proc), reads its
+// resident memory, and last measures permission decisions in process (decide() against node-casbin
+// and a plain Map). Before each HTTP measurement it waits (up to --quiet-wait seconds, 20 by
+// default) for other processes to leave the CPUs idle, and records how busy they were. It prints a
+// table and writes the figures to bench/results/<time>.json
 // with the machine and the versions. Nothing here is a hard-coded figure.
 
 import { execFileSync } from 'node:child_process';
@@ -73,7 +77,7 @@ const reuse = flag('reuse');
 const poolSize = Number(option('pool') ?? (quick ? 15_000 : 50_000));
 const decisionCentres = Number(option('decision-centres') ?? scale.centres);
 /** Before each measurement, wait up to this long for other processes to leave the CPUs idle. */
-const quietWaitSeconds = Number(option('quiet-wait') ?? (quick ? 5 : 60));
+const quietWaitSeconds = Number(option('quiet-wait') ?? (quick ? 5 : 20));
 const QUIET_BUSY = 0.15;
 const SESSION_SECRET = 'benchmark-session-secret-of-at-least-32-characters';
 const STARTS = 3;
@@ -100,6 +104,8 @@ function packageVersion(name: string): string {
   }
 }
 
+const loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+
 function machine() {
   const cpus = os.cpus();
   return {
@@ -109,7 +115,7 @@ function machine() {
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     platform: `${os.platform()} ${os.release()}`,
     node: process.version,
-    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    loadAverageAtStart,
   };
 }
 
@@ -487,7 +493,7 @@ async function main(): Promise<void> {
     generationSeconds = (performance.now() - started) / 1000;
   }
 
-  // 2. The deciding pool, and the in-process decisions (nothing else running).
+  // 2. The pool of fresh pending claims for the deciding benchmark.
   const writer = await openWriter(target);
   let pool: PoolClaim[] = [];
   let decisions: DecisionFigures | null = null;
@@ -501,19 +507,6 @@ async function main(): Promise<void> {
       pool = await preparePool(writer, meta, poolSize);
       write(
         `Deciding pool: ${fmt(pool.length)} pending claims for ${meta.deciders.length} Quality Nominees`,
-      );
-    }
-    if (wanted('decisions')) {
-      write('Permission decisions in process (decide() / node-casbin enforceSync / Map):');
-      decisions = await decisionBenchmark(
-        writer,
-        { centres: decisionCentres, seconds: quick ? 2 : 5, questions: 200_000 },
-        (line) => write(line),
-      );
-      write(
-        `  decide() ${fmt(decisions.perSecond.decide)}/s, casbin ${fmt(decisions.perSecond.casbin)}/s, ` +
-          `Map ${fmt(decisions.perSecond.map)}/s; ${decisions.decideVsCasbin.toFixed(1)}× casbin; ` +
-          `disagreements: casbin ${decisions.disagreements.casbin}, Map ${decisions.disagreements.map}`,
       );
     }
   } finally {
@@ -598,7 +591,28 @@ async function main(): Promise<void> {
     for (const p of profiles) printProfile(p, write);
   }
 
-  // 5. The table.
+  // 5. Permission decisions in process, last: casbin holds every grant in memory (over a GB at
+  // full scale), which must not be in this process while it generates HTTP load.
+  if (wanted('decisions')) {
+    const reader = await openWriter(target);
+    try {
+      write('Permission decisions in process (decide() / node-casbin enforceSync / Map):');
+      decisions = await decisionBenchmark(
+        reader,
+        { centres: decisionCentres, seconds: quick ? 2 : 5, questions: 200_000 },
+        (line) => write(line),
+      );
+      write(
+        `  decide() ${fmt(decisions.perSecond.decide)}/s, casbin ${fmt(decisions.perSecond.casbin)}/s, ` +
+          `Map ${fmt(decisions.perSecond.map)}/s; ${decisions.decideVsCasbin.toFixed(1)}× casbin; ` +
+          `disagreements: casbin ${decisions.disagreements.casbin}, Map ${decisions.disagreements.map}`,
+      );
+    } finally {
+      await reader.close();
+    }
+  }
+
+  // 6. The table.
   const rows: Row[] = [];
   const targets: { name: string; value: number; target: string; met: boolean }[] = [];
   const check = (name: string, value: number, targetText: string, met: boolean) => {
@@ -711,7 +725,7 @@ async function main(): Promise<void> {
   write();
   printTable(rows);
 
-  // 6. The JSON.
+  // 7. The JSON.
   const finishedAt = new Date();
   const report = {
     startedAt: startedAt.toISOString(),
@@ -729,7 +743,7 @@ async function main(): Promise<void> {
       profile,
       reusedPopulation: generationSeconds === null,
     },
-    machine: machine(),
+    machine: { ...machine(), loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
     versions: Object.fromEntries(PACKAGES.map((p) => [p, packageVersion(p)])),
     population: {
       ...meta.counts,
