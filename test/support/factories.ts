@@ -1,5 +1,6 @@
 import type { Db } from '../../src/db/connection.js';
 import { insertAccount } from '../../src/features/accounts/account.repository.js';
+import { hash } from '@node-rs/argon2';
 import { hashPassword } from '../../src/features/accounts/password.js';
 import { TERMS_VERSION } from '../../src/features/accounts/terms.js';
 import {
@@ -10,7 +11,13 @@ import { newId } from '../../src/lib/ids.js';
 
 export const PASSWORD = 'Correct-Horse-7';
 let hashed: Promise<string> | undefined;
-const passwordHash = () => (hashed ??= hashPassword(PASSWORD));
+/**
+ * Test accounts get an argon2id hash with the smallest cost: verifying takes the cost written in
+ * the hash, so every sign-in in the suite is fast, while the product's own hashing (and its tests
+ * of creating and resetting passwords) keeps the real cost.
+ */
+const passwordHash = () =>
+  (hashed ??= hash(PASSWORD, { algorithm: 2, memoryCost: 1024, timeCost: 1, parallelism: 1 }));
 
 let counter = 0;
 const next = () => (counter += 1);
