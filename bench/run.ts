@@ -42,6 +42,8 @@ import { measure, waitForQuiet, type LoadFigures, type LoadSettings } from './li
 import {
   freePort,
   memoryOf,
+  serverResponseTimes,
+  sizeOf,
   startChild,
   stopChild,
   waitForHttp,
@@ -240,6 +242,8 @@ interface HttpResult {
   label: string;
   baseline: 'json' | 'nunjucks';
   figures: Measured;
+  /** The server's own time per request (its log), to set against the client's latency. */
+  serverSide: Awaited<ReturnType<typeof serverResponseTimes>>;
   notes?: string;
 }
 
@@ -259,7 +263,8 @@ async function runHttp(
     deciders: BenchSession[];
   },
   pool: PoolClaim[],
-  serverPid: number,
+  server: Child,
+  beforeLogin: () => void,
 ): Promise<HttpResult[]> {
   const results: HttpResult[] = [];
   const run = async (
@@ -272,17 +277,29 @@ async function runHttp(
     if (!wanted(name)) return;
     const busyBefore = await waitForQuiet(QUIET_BUSY, quietWaitSeconds);
     process.stdout.write(`  ${label} … `);
-    const figures = { ...(await measure(options, settings, serverPid)), busyBefore };
+    let logOffset = 0;
+    let from = 0;
+    const measured = await measure(options, settings, server.pid, () => {
+      logOffset = sizeOf(server.logFile);
+      from = Date.now();
+    });
+    const figures = { ...measured, busyBefore };
+    const serverSide = await serverResponseTimes(server.logFile, logOffset, {
+      from,
+      to: Date.now(),
+    });
     const note = notes?.();
     results.push({
       name,
       label,
       baseline: baselineKind,
       figures,
+      serverSide,
       ...(note ? { notes: note } : {}),
     });
     write(
-      `${figures.requestsPerSecond.toLocaleString('en-GB')} req/s, p99 ${figures.latencyMs.p99} ms, ` +
+      `${figures.requestsPerSecond.toLocaleString('en-GB')} req/s, p99 ${figures.latencyMs.p99} ms ` +
+        `(server's own p50/p99 ${serverSide ? `${serverSide.p50}/${serverSide.p99}` : '?'} ms), ` +
         `${figures.serverCpuMsPerRequest} ms CPU/request` +
         (figures.busyBefore !== null && figures.busyBefore > QUIET_BUSY
           ? ` (machine ${Math.round(figures.busyBefore * 100)} % busy before)`
@@ -404,7 +421,9 @@ async function runHttp(
       (refused ? `; ${refused} not decided` : ''),
   );
   // Log in: a different member of staff each time (each is one argon2id verification). Last, so
-  // that the verifications still running when it stops do not slow the measurements after it.
+  // that the verifications still running when it stops do not slow the measurements after it, and
+  // the memory is read before it as well (argon2id takes 19 MiB per verification in progress).
+  beforeLogin();
   let loginIndex = 0;
   await run('login', 'Log in (POST /api/v1/session)', 'json', {
     url: baseUrl,
@@ -435,6 +454,7 @@ interface Row {
   label: string;
   reqPerSec: string;
   p99: string;
+  serverP99: string;
   cpu: string;
   ratio: string;
   target: string;
@@ -447,6 +467,7 @@ function printTable(rows: Row[]): void {
     label: 'measurement',
     reqPerSec: 'median/s',
     p99: 'p99 ms',
+    serverP99: 'server p99',
     cpu: 'CPU ms/req',
     ratio: 'vs baseline',
     target: 'target',
@@ -457,7 +478,7 @@ function printTable(rows: Row[]): void {
   const line = (r: Row) =>
     keys
       .map((k, i) =>
-        k === 'reqPerSec' || k === 'p99' || k === 'cpu' || k === 'ratio'
+        k === 'reqPerSec' || k === 'p99' || k === 'serverP99' || k === 'cpu' || k === 'ratio'
           ? r[k].padStart(widths[i] ?? 0)
           : r[k].padEnd(widths[i] ?? 0),
       )
@@ -555,6 +576,7 @@ async function main(): Promise<void> {
 
   let http: HttpResult[] = [];
   let afterLoad: ReturnType<typeof memoryOf> = null;
+  let beforeLogin: ReturnType<typeof memoryOf> = null;
   try {
     const staffCount = Math.min(meta.staff.length, quick ? 30 : 100);
     const [busyLiv, busyQn, typicalLiv, deciders, staff] = await Promise.all([
@@ -576,7 +598,10 @@ async function main(): Promise<void> {
       meta,
       { busyLiv, busyQn, typicalLiv, staff, deciders },
       pool,
-      server.pid,
+      server,
+      () => {
+        beforeLogin = memoryOf((server as Child).pid);
+      },
     );
     afterLoad = memoryOf(server.pid);
   } finally {
@@ -629,6 +654,7 @@ async function main(): Promise<void> {
           : 'Baseline: Fastify + Nunjucks small page',
       reqPerSec: fmt(figures.requestsPerSecond),
       p99: String(figures.latencyMs.p99),
+      serverP99: '',
       cpu: String(figures.serverCpuMsPerRequest ?? ''),
       ratio: '',
       target: '',
@@ -664,6 +690,7 @@ async function main(): Promise<void> {
       label: result.label,
       reqPerSec: fmt(result.figures.requestsPerSecond),
       p99: String(p99),
+      serverP99: result.serverSide ? String(result.serverSide.p99) : '',
       cpu: String(result.figures.serverCpuMsPerRequest ?? ''),
       ratio: Number.isNaN(ratio) ? '' : pct(ratio),
       target: targetText,
@@ -682,6 +709,7 @@ async function main(): Promise<void> {
       label: `Permission decisions: decide() (casbin ${fmt(decisions.perSecond.casbin)}/s, Map ${fmt(decisions.perSecond.map)}/s)`,
       reqPerSec: fmt(decisions.perSecond.decide),
       p99: '',
+      serverP99: '',
       cpu: '',
       ratio: `${decisions.decideVsCasbin.toFixed(1)}× casbin`,
       target: `≥${TARGETS.decisionsVsCasbin}× casbin`,
@@ -699,6 +727,7 @@ async function main(): Promise<void> {
     label: `Start-up to first answer, ${fmt(meta.counts.claims)} claims (ms)`,
     reqPerSec: fmt(startupMs),
     p99: '',
+    serverP99: '',
     cpu: '',
     ratio: '',
     target: `<${TARGETS.startupMs} ms`,
@@ -713,9 +742,10 @@ async function main(): Promise<void> {
     );
     rows.push({
       name: 'rss',
-      label: `Resident memory after the load, MB (peak ${fmt(afterLoad.peakRssMb)})`,
+      label: `Resident memory after the load, MB (before the log-ins ${beforeLogin ? fmt((beforeLogin as { rssMb: number }).rssMb) : '?'}, peak ${fmt(afterLoad.peakRssMb)})`,
       reqPerSec: fmt(afterLoad.rssMb),
       p99: '',
+      serverP99: '',
       cpu: '',
       ratio: '',
       target: `<${TARGETS.rssMb} MB`,
@@ -754,7 +784,7 @@ async function main(): Promise<void> {
       decidingPool: pool.length,
     },
     startup: { runsMs: startups, medianMs: startupMs },
-    memory: { idle, afterLoad },
+    memory: { idle, beforeLogin, afterLoad },
     baselines,
     http: http.map((r) => ({
       ...r,

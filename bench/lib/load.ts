@@ -70,10 +70,13 @@ export async function measure(
   options: Omit<Options, 'connections' | 'duration'>,
   settings: LoadSettings,
   serverPid?: number,
+  /** Called between the warm-up and the measured run. */
+  beforeMeasuredRun?: () => void,
 ): Promise<LoadFigures> {
   if (settings.warmupSeconds > 0) {
     await run({ ...options, connections: settings.connections, duration: settings.warmupSeconds });
   }
+  beforeMeasuredRun?.();
   const cpuBefore = serverPid === undefined ? null : cpuMsOf(serverPid);
   const machineBefore = machineTicks();
   const result = await run({

@@ -2,7 +2,7 @@
 // log file (a pipe read by this process would take CPU from the load generator).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface Child {
@@ -101,6 +101,62 @@ export function cpuMsOf(pid: number): number | null {
   }
 }
 const CLOCK_TICKS = 100;
+
+/** The size of a file now: where the lines written from now on will start. */
+export function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * How long the server itself took over the requests it finished within `window` (Fastify's
+ * `responseTime` in its "request completed" lines, LOG_LEVEL=info; read from `offset` on): from
+ * routing the request to handing the whole response to the socket. Set against the client's latency, the difference is
+ * time spent queued (in the kernel, the event loop, or the client).
+ */
+export async function serverResponseTimes(
+  file: string,
+  offset: number,
+  window: { from: number; to: number },
+): Promise<{ count: number; p50: number; p90: number; p99: number; max: number } | null> {
+  // The server's log is written asynchronously: wait until it stops growing.
+  let size = sizeOf(file);
+  for (let i = 0; i < 30; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = sizeOf(file);
+    if (now === size) break;
+    size = now;
+  }
+  if (size <= offset) return null;
+  const buffer = Buffer.alloc(size - offset);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  const times: number[] = [];
+  for (const line of buffer.toString('utf8').split('\n')) {
+    if (!line.includes('"request completed"')) continue;
+    try {
+      const entry = JSON.parse(line) as { responseTime?: number; time?: number };
+      const at = entry.time ?? 0;
+      if (typeof entry.responseTime === 'number' && at >= window.from && at <= window.to) {
+        times.push(entry.responseTime);
+      }
+    } catch {
+      // a line cut at the end of the read
+    }
+  }
+  if (times.length === 0) return null;
+  times.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round((times[Math.min(times.length - 1, Math.floor(times.length * q))] ?? 0) * 10) / 10;
+  return { count: times.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+}
 
 /** The last lines of a log file, for an error message. */
 export function tail(file: string, lines = 20): string {
