@@ -7,8 +7,9 @@ import {
   type BriefTask,
   type ChecklistItem,
 } from '../../domain/briefs.js';
-import { isRole, rankOf, TOP_RANK } from '../../domain/roles.js';
+import { rankOf, TOP_RANK } from '../../domain/roles.js';
 import { newId } from '../../lib/ids.js';
+import { eligiblePeople } from '../courses/course.repository.js';
 
 export interface PersonRef {
   id: string;
@@ -377,71 +378,18 @@ export interface TeamPerson extends PersonRef {
 }
 
 /**
- * The people of the centre who hold an approved role in the subject at the site, and the site's
- * (or the whole centre's) Quality Nominees, by last name: whom a brief can name as its assessor or
- * be sent to for verification. A person with two approved claims there counts with the senior one.
+ * Whom a brief can name as its assessor or be sent to for verification: the subject's team at the
+ * site (see `eligiblePeople`), each with the best rank they hold there (5 for a Quality Nominee).
  */
 export async function subjectTeam(
   db: DbOrTx,
   scope: { centreId: string; siteId: string; subjectId: string },
 ): Promise<TeamPerson[]> {
-  const [claims, nominees] = await Promise.all([
-    db
-      .selectFrom('claims')
-      .innerJoin('accounts', 'accounts.id', 'claims.claimant_id')
-      .select([
-        'accounts.id as id',
-        'accounts.first_name as first',
-        'accounts.last_name as last',
-        'claims.role as role',
-      ])
-      .where('claims.centre_id', '=', scope.centreId)
-      .where('accounts.centre_id', '=', scope.centreId)
-      .where('claims.site_id', '=', scope.siteId)
-      .where('claims.subject_id', '=', scope.subjectId)
-      .where('claims.status', '=', 'approved')
-      .execute(),
-    db
-      .selectFrom('accounts')
-      .select(['id', 'first_name as first', 'last_name as last'])
-      .where('centre_id', '=', scope.centreId)
-      .where((eb) =>
-        eb.or([
-          eb(
-            'id',
-            'in',
-            eb
-              .selectFrom('sites')
-              .select('quality_nominee_id')
-              .where('id', '=', scope.siteId)
-              .where('quality_nominee_id', 'is not', null)
-              .$narrowType<{ quality_nominee_id: string }>(),
-          ),
-          eb(
-            'id',
-            'in',
-            eb
-              .selectFrom('centres')
-              .select('quality_nominee_id')
-              .where('id', '=', scope.centreId)
-              .where('quality_nominee_id', 'is not', null)
-              .$narrowType<{ quality_nominee_id: string }>(),
-          ),
-        ]),
-      )
-      .execute(),
-  ]);
-  const people = new Map<string, TeamPerson & { first: string; last: string }>();
-  const keep = (row: { id: string; first: string; last: string }, rank: number) => {
-    const held = people.get(row.id);
-    if (held && held.rank >= rank) return;
-    people.set(row.id, { ...row, name: `${row.first} ${row.last}`, rank });
-  };
-  for (const row of claims) if (isRole(row.role)) keep(row, rankOf(row.role));
-  for (const row of nominees) keep(row, TOP_RANK);
-  return [...people.values()]
-    .sort((a, b) => a.last.localeCompare(b.last) || a.first.localeCompare(b.first))
-    .map(({ id, name, rank }) => ({ id, name, rank }));
+  return (await eligiblePeople(db, scope)).map((person) => ({
+    id: person.id,
+    name: person.name,
+    rank: person.qualityNominee ? TOP_RANK : person.role ? rankOf(person.role) : 0,
+  }));
 }
 
 /** Course titles and unit numbers and titles, by id, for lists of briefs. */
