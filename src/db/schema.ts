@@ -44,6 +44,14 @@ export interface AccountTable {
   terms_accepted_at: string | null;
 }
 
+/** Wrong passwords for usernames without an account, counted like an account's (no enumeration). */
+export interface UnknownLoginFailureTable {
+  username: string;
+  failed_logins: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
 export interface SessionTable {
   id: string;
   account_id: string | null;
@@ -228,6 +236,7 @@ export interface Database {
   sites: SiteTable;
   subjects: SubjectTable;
   accounts: AccountTable;
+  unknown_login_failures: UnknownLoginFailureTable;
   sessions: SessionTable;
   password_resets: PasswordResetTable;
   audit_events: AuditEventTable;

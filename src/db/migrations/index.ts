@@ -5,6 +5,7 @@ import * as claims from './0003-claims.js';
 import * as qualifications from './0004-qualifications.js';
 import * as courses from './0005-courses.js';
 import * as briefs from './0006-briefs.js';
+import * as unknownUsernameLockout from './0007-unknown-username-lockout.js';
 
 /** Listed by hand so the compiled build needs no folder scan. Append only; never rename. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-qualifications': qualifications,
   '0005-courses': courses,
   '0006-briefs': briefs,
+  '0007-unknown-username-lockout': unknownUsernameLockout,
 };
 
 export const migrationProvider: MigrationProvider = {

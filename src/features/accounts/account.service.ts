@@ -7,6 +7,7 @@ import { queueEmail } from '../notifications/outbox.repository.js';
 import {
   findAccountById,
   findAccountRowByUsername,
+  normaliseUsername,
   toAccount,
   updateAccount,
   type Account,
@@ -16,6 +17,8 @@ import { TERMS_VERSION } from './terms.js';
 
 export const MAX_FAILED_LOGINS = 3;
 export const LOCK_MS = 60 * 60_000;
+/** A username without an account is forgotten after this long without a wrong password. */
+export const FORGET_UNKNOWN_USERNAMES_MS = 30 * 24 * 60 * 60_000;
 export const RESET_LINK_MS = 60 * 60_000;
 export const SET_PASSWORD_LINK_MS = 7 * 24 * 60 * 60_000;
 /** At most this many reset emails per account in RESET_EMAIL_WINDOW_MS, whoever asks and from where. */
@@ -51,14 +54,8 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     const passwordOk = await verifyPassword(row?.password_hash ?? null, password);
     const now = clock.now();
     if (!row) {
-      await recordAudit(db, {
-        at: now,
-        actor: null,
-        action: 'login.failed',
-        target: { type: 'account', id: null },
-        ip,
-        details: { username: username.slice(0, 200), reason: 'unknown_username' },
-      });
+      const outcome = await countUnknownUsernameFailure(username, ip, now);
+      if (outcome.kind === 'locked') throw new AccountLocked(outcome.until);
       throw new InvalidCredentials();
     }
     const actor = { id: row.id, name: `${row.first_name} ${row.last_name}` };
@@ -124,6 +121,82 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
           last_login_at: now.toISOString(),
         });
     }
+  }
+
+  /**
+   * A username without an account is counted and locked exactly like an account, so the answers
+   * (401 twice, then 423 with the time for an hour) never tell which usernames exist.
+   */
+  async function countUnknownUsernameFailure(
+    username: string,
+    ip: string,
+    now: Date,
+  ): Promise<{ kind: 'wrong_password' } | { kind: 'locked'; until: Date }> {
+    const name = normaliseUsername(username).slice(0, 320);
+    const audit = {
+      actor: null,
+      target: { type: 'account', id: null },
+      ip,
+    };
+    return db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('unknown_login_failures')
+        .where(
+          'updated_at',
+          '<',
+          new Date(now.getTime() - FORGET_UNKNOWN_USERNAMES_MS).toISOString(),
+        )
+        .execute();
+      await trx
+        .insertInto('unknown_login_failures')
+        .values({
+          username: name,
+          failed_logins: 0,
+          locked_until: null,
+          updated_at: now.toISOString(),
+        })
+        .onConflict((oc) => oc.column('username').doNothing())
+        .execute();
+      const current = await trx
+        .selectFrom('unknown_login_failures')
+        .select(['failed_logins', 'locked_until'])
+        .where('username', '=', name)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (current.locked_until && new Date(current.locked_until) > now) {
+        await recordAudit(trx, {
+          ...audit,
+          at: now,
+          action: 'login.refused_locked',
+          details: { username: name.slice(0, 200), reason: 'unknown_username' },
+        });
+        return { kind: 'locked', until: new Date(current.locked_until) } as const;
+      }
+      const failures = current.failed_logins + 1;
+      const lockedUntil = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : null;
+      await trx
+        .updateTable('unknown_login_failures')
+        .set({
+          failed_logins: lockedUntil ? 0 : failures,
+          locked_until: lockedUntil?.toISOString() ?? null,
+          updated_at: now.toISOString(),
+        })
+        .where('username', '=', name)
+        .execute();
+      await recordAudit(trx, {
+        ...audit,
+        at: now,
+        action: lockedUntil ? 'login.locked' : 'login.failed',
+        details: {
+          username: name.slice(0, 200),
+          reason: 'unknown_username',
+          ...(lockedUntil ? { lockedUntil } : { failures }),
+        },
+      });
+      return lockedUntil
+        ? ({ kind: 'locked', until: lockedUntil } as const)
+        : ({ kind: 'wrong_password' } as const);
+    });
   }
 
   async function recordLogout(account: Account, ip: string): Promise<void> {

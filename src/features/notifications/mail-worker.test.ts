@@ -13,7 +13,7 @@ import {
 } from '../../../test/support/databases.js';
 import { backoffMs, createMailWorker } from './mail-worker.js';
 import { fileMailer, smtpMailer, type Mailer } from './mailer.js';
-import { queueEmail } from './outbox.repository.js';
+import { leaseDueEmails, queueEmail, renewLease } from './outbox.repository.js';
 
 const silent = pino({ level: 'silent' });
 const FROM = 'myBTEC <no-reply@mybtec.test>';
@@ -186,6 +186,74 @@ forEachDatabase('the mail worker', (kind) => {
       .where('sent_at', 'is', null)
       .execute();
     expect(unsent).toHaveLength(0);
+  });
+
+  it('renews the lease of each email of a batch before sending it, so a slow batch is never sent twice', async () => {
+    const ids = await queue(2);
+    const sentBy: Record<string, string[]> = { first: [], second: [] };
+    // The first worker's server takes 90 s (on the clock) for each message, so the batch it
+    // leased at once would outlive a 2-minute lease taken only at the start.
+    const slow: Mailer = {
+      send: (email) => {
+        clock.advance(90_000);
+        sentBy.first?.push(email.id);
+        return Promise.resolve();
+      },
+      close: () => {},
+    };
+    const quick: Mailer = {
+      send: (email) => {
+        sentBy.second?.push(email.id);
+        return Promise.resolve();
+      },
+      close: () => {},
+    };
+    const second = worker(quick);
+    const seenBySecond: { sent: number; failed: number }[] = [];
+    const first = worker({
+      send: async (email) => {
+        await slow.send(email);
+        // While the first worker is between and inside its sends, the second one looks.
+        seenBySecond.push(await second.runOnce());
+      },
+      close: () => {},
+    });
+
+    expect(await first.runOnce()).toEqual({ sent: 2, failed: 0 });
+    expect(sentBy.first?.sort()).toEqual([...ids].sort());
+    expect(sentBy.second).toEqual([]);
+    expect(seenBySecond).toEqual([
+      { sent: 0, failed: 0 },
+      { sent: 0, failed: 0 },
+    ]);
+  });
+
+  it('does not send an email whose lease another worker took over', async () => {
+    const [id] = await queue(1);
+    const sent: string[] = [];
+    const recording: Mailer = {
+      send: (email) => {
+        sent.push(email.id);
+        return Promise.resolve();
+      },
+      close: () => {},
+    };
+    // A worker leases it and then stalls (as if its process froze) past the lease.
+    const leased = await leaseDueEmails(
+      database.db,
+      kind,
+      clock.now(),
+      new Date(clock.now().getTime() + 1000),
+      10,
+    );
+    expect(leased.map((row) => row.id)).toEqual([id]);
+    clock.advance(2000);
+    expect(await worker(recording).runOnce()).toEqual({ sent: 1, failed: 0 });
+    // The stalled worker wakes up: its lease is gone, so it must not send.
+    expect(
+      await renewLease(database.db, id as string, leased[0]?.lease_until as string, clock.now()),
+    ).toBe(false);
+    expect(sent).toEqual([id]);
   });
 
   it('keeps an email when the SMTP server is down, backs off, and delivers it once the server is back', async () => {

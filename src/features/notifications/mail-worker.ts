@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import type { Mailer } from './mailer.js';
-import { leaseDueEmails, markFailed, markSent } from './outbox.repository.js';
+import { leaseDueEmails, markFailed, markSent, renewLease } from './outbox.repository.js';
 
 const LEASE_MS = 2 * 60_000;
 const BATCH = 20;
@@ -40,6 +40,14 @@ export function createMailWorker(deps: {
       const batch = await leaseDueEmails(db, kind, now, new Date(now.getTime() + LEASE_MS), BATCH);
       if (batch.length === 0) break;
       for (const row of batch) {
+        const heldUntil = row.lease_until;
+        if (
+          !heldUntil ||
+          !(await renewLease(db, row.id, heldUntil, new Date(clock.now().getTime() + LEASE_MS)))
+        ) {
+          log.warn({ emailId: row.id }, 'email lease lost before sending; another worker has it');
+          continue;
+        }
         try {
           await mailer.send({
             id: row.id,

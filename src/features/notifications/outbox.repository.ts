@@ -64,6 +64,28 @@ export async function leaseDueEmails(
   });
 }
 
+/**
+ * Extends this worker's lease of one message just before it is sent, so that a batch sent one by
+ * one through a slow server never outlives its lease. False when the lease is no longer this
+ * worker's (it ran out and another worker took the message, or the message was sent): then this
+ * worker must not send it.
+ */
+export async function renewLease(
+  db: Db,
+  id: string,
+  heldUntil: string,
+  leaseUntil: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ lease_until: leaseUntil.toISOString() })
+    .where('id', '=', id)
+    .where('lease_until', '=', heldUntil)
+    .where('sent_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function markSent(db: Db, id: string, now: Date): Promise<void> {
   await db
     .updateTable('outbox')
