@@ -119,6 +119,15 @@ export function registerGuard(
     app.csrfProtection(request, reply, done);
   });
 
+  // What a signed-in person sees (learner data among it) is never kept by the browser or a proxy:
+  // on a shared staff-room computer, Back after Log out must not show it again (ASVS 8.2.1).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.account && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
+    done(null, payload);
+  });
+
   // Last, once access and CSRF are settled: no text anywhere may hold the NUL character.
   app.addHook('preValidation', async (request) => {
     if (!request.routeOptions.url) return;

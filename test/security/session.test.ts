@@ -321,6 +321,21 @@ forEachDatabase('sessions, cookies and headers', (kind) => {
       }
     });
 
+    it('lets no cache keep what a signed-in person sees, on pages and in the API', async () => {
+      const agent = await signedIn(t.app, person.username);
+      for (const url of [
+        paths.home,
+        paths.claimRoles,
+        paths.help,
+        paths.api.me,
+        paths.api.claims,
+      ]) {
+        const response = await agent.get(url);
+        expect(response.statusCode, url).toBe(200);
+        expect(response.headers['cache-control'], url).toBe('no-store');
+      }
+    });
+
     it('answers API errors as JSON that no cache keeps', async () => {
       const response = await new Agent(t.app).get(paths.api.me);
       expect(response.statusCode).toBe(401);
