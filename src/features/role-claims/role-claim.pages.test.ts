@@ -258,7 +258,7 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     expect(noCsrf.statusCode).toBe(403);
   });
 
-  it('reports a claim of another centre as not decided, and changes nothing there', async () => {
+  it('reports a claim of another centre exactly like an unknown one, without its name, and changes nothing there', async () => {
     const foreign = await buildClaim(t.db, {
       account: stranger,
       subjectId: 'business',
@@ -266,9 +266,16 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
       status: 'pending',
     });
     const agent = await signedIn(t.app, qn.username);
+    const banner = (html: string) =>
+      /<div class="govuk-notification-banner__content">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
     await agent.form(paths.approvals, { [`decision-${foreign}`]: 'yes' });
     const page = await agent.get(paths.approvals);
-    expect(page.body).toContain('Not decided:');
+    expect(banner(page.body)).toContain('Not decided: Unknown claim.');
+    expect(page.body).not.toContain('Sam Stranger');
+    await agent.form(paths.approvals, { 'decision-no-such-claim': 'yes' });
+    const unknown = await agent.get(paths.approvals);
+    expect(banner(unknown.body)).not.toBe('');
+    expect(banner(page.body)).toBe(banner(unknown.body));
     const row = await t.db
       .selectFrom('claims')
       .select('status')

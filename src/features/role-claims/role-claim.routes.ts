@@ -386,11 +386,15 @@ export function registerRoleClaimPages(
         decisions: 'Select yes or no for at least one claim, then click Confirm',
       });
     }
-    const { siteById, subjectById } = await context(request);
-    const results = await roleClaims.decideMany(actorOf(request), decisions, request.ip);
+    const { actor, siteById, subjectById } = await context(request);
+    const results = await roleClaims.decideMany(actor, decisions, request.ip);
     const flash = await Promise.all(
       results.map(async (result) => {
-        const claim = await roleClaims.findClaim(result.claimId);
+        // An unknown id and a claim of another centre read the same (SPEC §10: never reveal which).
+        const claim =
+          'error' in result && result.error.code === 'not_found'
+            ? undefined
+            : await roleClaims.claimInCentre(actor, result.claimId);
         const what = claim
           ? `${claim.claimant.name}, ${roleName(claim.role)} in ${subjectById.get(claim.subjectId)?.name ?? ''}${siteById.size > 1 ? ` (site ${siteById.get(claim.siteId)?.number ?? ''})` : ''}`
           : 'Unknown claim';

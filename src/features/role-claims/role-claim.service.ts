@@ -501,6 +501,12 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     return route;
   }
 
+  /** A claim of the actor's centre, or undefined: a claim of another centre is never named. */
+  async function claimInCentre(actor: Actor, id: string): Promise<Claim | undefined> {
+    const claim = await findClaim(db, id);
+    return claim?.centreId === actor.centreId ? claim : undefined;
+  }
+
   return {
     loadActor,
     subjects: async () => [...(await subjects()).values()],
@@ -519,6 +525,6 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     pendingForDecision,
     recentlyDecided,
     preview,
-    findClaim: (id: string) => findClaim(db, id),
+    claimInCentre,
   };
 }
