@@ -336,15 +336,42 @@ forEachDatabase('role claims API', (kind) => {
       expect((ok.json() as { results: { status?: string }[] }).results[0]?.status).toBe('approved');
     });
 
-    it('refuses anyone deciding their own claim, even a QN at another of their sites', async () => {
-      await makeQualityNominee(t.db, qn); // centre-wide: QN of every site
+    it('refuses the LIV deciding their own claim to step down in their own subject', async () => {
+      const livAgent = await as(liv);
       const made = (
-        await claim(await as(liv), { siteId: site0(), subjectId: SPORT, role: 'teacher' })
+        await claim(livAgent, { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
       ).json() as { claim: ClaimJson };
-      const own = await decideAs(await as(liv), [{ claimId: made.claim.id, approve: true }]);
-      expect(
-        (own.json() as { results: { error?: { code: string } }[] }).results[0]?.error?.code,
-      ).toBe('forbidden');
+      expect(made.claim.approvers).toEqual([{ id: qn.id, name: 'Quinn Nominee' }]);
+      const own = await decideAs(livAgent, [{ claimId: made.claim.id, approve: true }]);
+      expect((own.json() as { results: unknown[] }).results).toEqual([
+        {
+          claimId: made.claim.id,
+          error: { code: 'forbidden', message: 'You cannot decide your own claim' },
+        },
+      ]);
+      const row = await t.db
+        .selectFrom('claims')
+        .select('status')
+        .where('id', '=', made.claim.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('pending');
+      expect(await auditOf('claim.approved')).toHaveLength(0);
+      expect(await mailTo(liv)).toHaveLength(0);
+    });
+
+    it('refuses a QN deciding their own claim at a site they became QN of', async () => {
+      const made = (
+        await claim(await as(qn), { siteId: site1(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
+      await makeQualityNominee(t.db, qn); // now centre-wide: QN of the claim's site too
+      const own = await decideAs(await as(qn), [{ claimId: made.claim.id, approve: false }]);
+      expect((own.json() as { results: unknown[] }).results).toEqual([
+        {
+          claimId: made.claim.id,
+          error: { code: 'forbidden', message: 'You cannot decide your own claim' },
+        },
+      ]);
+      expect(await auditOf('claim.rejected')).toHaveLength(0);
     });
 
     it('works out who may decide at decision time: an LIV approved later decides a claim first routed to the QN', async () => {

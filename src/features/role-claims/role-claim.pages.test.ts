@@ -231,6 +231,27 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     expect((await agent.get(paths.approvals)).body).not.toContain('Approved: Tess Teacher');
   });
 
+  it('refuses the LIV deciding their own claim to step down, on the page too', async () => {
+    const own = await buildClaim(t.db, {
+      account: liv,
+      subjectId: 'business',
+      role: 'teacher',
+      status: 'pending',
+    });
+    const agent = await signedIn(t.app, liv.username);
+    expect((await agent.get(paths.approvals)).body).not.toContain(`decision-${own}`);
+    await agent.form(paths.approvals, { [`decision-${own}`]: 'yes' });
+    expect((await agent.get(paths.approvals)).body).toContain(
+      'Not decided: Liv Lead, Teacher in Business. You cannot decide your own claim',
+    );
+    const row = await t.db
+      .selectFrom('claims')
+      .select('status')
+      .where('id', '=', own)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('pending');
+  });
+
   it('shows the LIV column to the Quality Nominee', async () => {
     await buildClaim(t.db, {
       account: teacher,
