@@ -6,11 +6,15 @@ import {
   approversFor,
   canTransition,
   isClaimStatus,
+  mayClaimAt,
+  mayWithdraw,
   nextStatus,
+  qnNeedNotClaimSentence,
   type ApproverTeam,
   type ClaimEvent,
   type ClaimStatus,
 } from './claims.js';
+import { buildActor, type Actor } from './actor.js';
 import { ROLES, type Role } from './roles.js';
 
 // Every status × every event, written out: the state machine of SPEC §3.
@@ -230,5 +234,60 @@ describe('approversFor', () => {
     ['qn', 'Quality Nominee'],
   ])('names the %s approver "%s"', (kind, label) => {
     expect(approverLabel(kind)).toBe(label);
+  });
+});
+
+describe('who may claim and withdraw', () => {
+  const person = (qnSiteIds: string[]): Actor =>
+    buildActor({
+      accountId: 'me',
+      name: 'Me',
+      centreId: 'centre',
+      qnSiteIds,
+      grants: [{ siteId: 'main', subjectId: 'business', role: 'teacher', status: 'approved' }],
+    });
+
+  it.each<[string, string[], string, boolean]>([
+    ['lets someone who is QN nowhere claim at any site', [], 'main', true],
+    ["refuses the site's QN a claim at their own site", ['main'], 'main', false],
+    ["lets the site's QN claim at another site of the centre", ['main'], 'north', true],
+    ["refuses the centre's QN a claim at any of its sites", ['main', 'north'], 'north', false],
+  ])('%s', (_name, qnSiteIds, siteId, allowed) => {
+    expect(mayClaimAt(person(qnSiteIds), siteId)).toBe(allowed);
+  });
+
+  it('tells the QN why, naming the site', () => {
+    expect(qnNeedNotClaimSentence('99000')).toBe(
+      'You are the Quality Nominee for site 99000, so you already have every role there: you do not need to claim roles at this site',
+    );
+  });
+
+  it.each<[string, Actor, { centreId: string; claimantId: string }, boolean]>([
+    [
+      'lets the claimant withdraw their claim',
+      person([]),
+      { centreId: 'centre', claimantId: 'me' },
+      true,
+    ],
+    [
+      "refuses someone else's claim",
+      person([]),
+      { centreId: 'centre', claimantId: 'other' },
+      false,
+    ],
+    [
+      "refuses even the site's QN someone else's claim",
+      person(['main']),
+      { centreId: 'centre', claimantId: 'other' },
+      false,
+    ],
+    [
+      'refuses a claim of another centre',
+      person([]),
+      { centreId: 'elsewhere', claimantId: 'me' },
+      false,
+    ],
+  ])('%s', (_name, actor, claim, allowed) => {
+    expect(mayWithdraw(actor, claim)).toBe(allowed);
   });
 });

@@ -1,5 +1,6 @@
 // The role-claim life cycle (SPEC §3) as a transition table, and who a claim is routed to.
 
+import { isQnOf, type Actor } from './actor.js';
 import type { Role } from './roles.js';
 
 export const CLAIM_STATUSES = [
@@ -47,6 +48,27 @@ export function nextStatus(status: ClaimStatus, event: ClaimEvent): ClaimStatus 
 
 export function canTransition(status: ClaimStatus, event: ClaimEvent): boolean {
   return nextStatus(status, event) !== null;
+}
+
+/**
+ * May the actor claim a role at the site? Not its Quality Nominee, who already holds every role in
+ * every subject there (SPEC §2); anyone else of the centre may claim at any of its sites.
+ */
+export function mayClaimAt(actor: Actor, siteId: string): boolean {
+  return !isQnOf(actor, siteId);
+}
+
+/** What a Quality Nominee is told when they try to claim at their own site. */
+export function qnNeedNotClaimSentence(siteNumber: string): string {
+  return `You are the Quality Nominee for site ${siteNumber}, so you already have every role there: you do not need to claim roles at this site`;
+}
+
+/** Only the claimant withdraws their own claim; to anyone else it does not exist. */
+export function mayWithdraw(
+  actor: Actor,
+  claim: { centreId: string; claimantId: string },
+): boolean {
+  return claim.centreId === actor.centreId && claim.claimantId === actor.accountId;
 }
 
 export type ApproverKind = 'liv' | 'qn';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paths } from '../../paths.js';
+import { createRoleClaimService } from './role-claim.service.js';
 import { forEachDatabase } from '../../../test/support/databases.js';
 import {
   buildAccount,
@@ -374,6 +375,80 @@ forEachDatabase('role claims API', (kind) => {
       expect(await auditOf('claim.rejected')).toHaveLength(0);
     });
 
+    it("lets the centre's QN decide a claim at any site, beside the site's own QN", async () => {
+      const centreQn = await buildAccount(t.db, centre, { first: 'Cen', last: 'Tral' });
+      await makeQualityNominee(t.db, centreQn);
+      const made = (
+        await claim(await as(teacher), {
+          siteId: site1(),
+          subjectId: SPORT,
+          role: 'lead_internal_verifier',
+        })
+      ).json() as { claim: ClaimJson };
+      expect(made.claim.approvers).toEqual([{ id: northQn.id, name: 'Norah North' }]);
+      const agent = await as(centreQn);
+      const pending = (await agent.get(paths.api.approvals)).json() as { claims: ClaimJson[] };
+      expect(pending.claims.map((c) => c.id)).toEqual([made.claim.id]);
+      const response = await decideAs(agent, [{ claimId: made.claim.id, approve: true }]);
+      expect((response.json() as { results: unknown[] }).results).toEqual([
+        { claimId: made.claim.id, status: 'approved' },
+      ]);
+      const audit = await auditOf('claim.approved');
+      expect(audit.map((r) => [r.target_id, r.actor_id, r.site_id])).toEqual([
+        [made.claim.id, centreQn.id, site1()],
+      ]);
+      expect((await mailTo(teacher))[0]?.body_text).toContain('Cen Tral has approved your claim');
+    });
+
+    it('works out who may decide with the roles held when deciding, not those loaded with the request', async () => {
+      const service = createRoleClaimService({
+        db: t.db,
+        clock: t.clock,
+        baseUrl: 'http://localhost:3000',
+      });
+      const made = (
+        await claim(await as(teacher), { siteId: site0(), subjectId: BUSINESS, role: 'teacher' })
+      ).json() as { claim: ClaimJson };
+      const approved = await buildClaim(t.db, {
+        account: colleague,
+        subjectId: BUSINESS,
+        role: 'assessor',
+      });
+      // The LIV's index is loaded, then their role is taken back before they decide.
+      const stale = await service.loadActor({ id: liv.id, name: liv.name, centreId: centre.id });
+      expect(stale.approved.size).toBe(1);
+      await t.db
+        .updateTable('claims')
+        .set({ status: 'revoked' })
+        .where('claimant_id', '=', liv.id)
+        .execute();
+      const results = await service.decideMany(
+        stale,
+        [{ claimId: made.claim.id, approve: true }],
+        '127.0.0.1',
+      );
+      expect(results).toEqual([
+        {
+          claimId: made.claim.id,
+          error: { code: 'forbidden', message: expect.stringContaining('Only') as string },
+        },
+      ]);
+      await expect(service.revoke(stale, approved, undefined, '127.0.0.1')).rejects.toMatchObject({
+        code: 'forbidden',
+      });
+      const statuses = await t.db
+        .selectFrom('claims')
+        .select(['id', 'status'])
+        .where('id', 'in', [made.claim.id, approved])
+        .execute();
+      expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
+        [made.claim.id]: 'pending',
+        [approved]: 'approved',
+      });
+      expect(await auditOf('claim.approved')).toHaveLength(0);
+      expect(await auditOf('claim.revoked')).toHaveLength(0);
+    });
+
     it('works out who may decide at decision time: an LIV approved later decides a claim first routed to the QN', async () => {
       const made = (
         await claim(await as(teacher), { siteId: site0(), subjectId: SPORT, role: 'teacher' })
@@ -413,6 +488,16 @@ forEachDatabase('role claims API', (kind) => {
           error: { code: 'not_found', message: expect.any(String) as string },
         },
         { claimId: b.claim.id, status: 'rejected' },
+      ]);
+      const approved = await auditOf('claim.approved');
+      expect(approved.map((r) => [r.target_id, r.actor_id])).toEqual([[a.claim.id, liv.id]]);
+      const rejected = await auditOf('claim.rejected');
+      expect(rejected.map((r) => [r.target_id, r.actor_id])).toEqual([[b.claim.id, liv.id]]);
+      expect((await mailTo(teacher)).map((m) => m.subject)).toEqual([
+        'Your role claim has been approved: Teacher in Business',
+      ]);
+      expect((await mailTo(colleague)).map((m) => m.subject)).toEqual([
+        'Your role claim has been rejected: Assessor in Business',
       ]);
     });
 
@@ -466,6 +551,13 @@ forEachDatabase('role claims API', (kind) => {
         .where('id', '=', old)
         .executeTakeFirstOrThrow();
       expect(oldRow.status).toBe('superseded');
+      const superseded = await auditOf('claim.superseded');
+      expect(superseded).toHaveLength(1);
+      expect(superseded[0]).toMatchObject({ target_id: old, actor_id: liv.id });
+      expect(JSON.parse(superseded[0]?.details ?? '{}')).toMatchObject({
+        role: 'course_leader',
+        supersededBy: made.claim.id,
+      });
       const me = (await (await as(teacher)).get(paths.api.me)).json() as {
         roles: { role: string; status: string }[];
       };

@@ -311,7 +311,19 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
       subjectId: 'business',
       role: 'assessor',
     });
+    await buildClaim(t.db, {
+      account: stranger,
+      subjectId: 'business',
+      role: 'teacher',
+      status: 'rejected',
+    });
+    const colleague = await buildAccount(t.db, centre, { first: 'Colin', last: 'League' });
+    await buildClaim(t.db, { account: colleague, subjectId: 'sport', role: 'teacher' });
     const agent = await signedIn(t.app, liv.username);
+    const before = (await agent.get(paths.approvals)).body;
+    // One button, on the approved row of the LIV's own team; none on another centre's or subject's.
+    expect(before.match(/Take back role/g)).toHaveLength(1);
+    expect(before).toContain(`name="revokeClaimId" value="${approved}"`);
     await agent.form(paths.approvalsRevoke, {
       revokeClaimId: approved,
       [`reason-${approved}`]: 'Moved to Sport',

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/actor.js';
+import { mayClaimAt, qnNeedNotClaimSentence } from '../../domain/claims.js';
 import {
   approvalSentence,
   claimQuestion,
@@ -137,10 +138,10 @@ export function registerRoleClaimPages(
         sites: homeFirst.map((s) => ({
           value: s.id,
           text: `${s.number} ${s.name}`,
-          qn: actor.qnSiteIds.has(s.id),
+          qn: !mayClaimAt(actor, s.id),
         })),
-        qnSites: sites.filter((s) => actor.qnSiteIds.has(s.id)).map((s) => `${s.number} ${s.name}`),
-        allQn: sites.every((s) => actor.qnSiteIds.has(s.id)),
+        qnSites: sites.filter((s) => !mayClaimAt(actor, s.id)).map((s) => `${s.number} ${s.name}`),
+        allQn: sites.every((s) => !mayClaimAt(actor, s.id)),
         subjects: subjects.map((s) => ({ value: s.id, text: s.name })),
         claims: claims.map((c) => presentClaimRow(c, siteById, subjectById)),
         claimed: text(query, 'claimed'),
@@ -163,9 +164,7 @@ export function registerRoleClaimPages(
     const errors: Record<string, string> = {};
     const site = siteById.get(siteId);
     if (!site) errors.site = 'Select the site where you work in this team';
-    else if (actor.qnSiteIds.has(site.id)) {
-      errors.site = `You are the Quality Nominee for site ${site.number}, so you already have every role there: you do not need to claim roles at this site`;
-    }
+    else if (!mayClaimAt(actor, site.id)) errors.site = qnNeedNotClaimSentence(site.number);
     if (subjectIds.length === 0) errors.subjects = 'Select at least one subject area';
     if (Object.keys(errors).length > 0) {
       return showClaimScreen(
@@ -190,7 +189,7 @@ export function registerRoleClaimPages(
     const { actor, siteById, subjectById } = await context(request);
     const site = siteById.get(journey.siteId);
     const subject = subjectById.get(journey.subjectIds[0] ?? '');
-    if (!site || !subject || actor.qnSiteIds.has(site.id))
+    if (!site || !subject || !mayClaimAt(actor, site.id))
       return reply.redirect(paths.claimRoles, 303);
     // Everything the in-page enhancement needs to ask the next question without a round trip.
     const questions = await Promise.all(
@@ -356,7 +355,7 @@ export function registerRoleClaimPages(
       'role-claims/views/approvals.njk',
       {
         pendingRows: pending.map(row),
-        decidedRows: decided.map(row),
+        decidedRows: decided.map((d) => ({ ...row(d.claim), mayRevoke: d.mayRevoke })),
         columns,
         isQn,
         isLiv,

@@ -1,7 +1,16 @@
 import type { Clock } from '../../clock.js';
 import type { Db, Tx } from '../../db/connection.js';
 import { buildActor, type Actor } from '../../domain/actor.js';
-import { approverLabel, approversFor, nextStatus, type ClaimEvent } from '../../domain/claims.js';
+import {
+  approverLabel,
+  approversFor,
+  canTransition,
+  mayClaimAt,
+  mayWithdraw,
+  nextStatus,
+  qnNeedNotClaimSentence,
+  type ClaimEvent,
+} from '../../domain/claims.js';
 import { decide, type Target } from '../../domain/permissions.js';
 import { permissionsSentence, roleName, withArticle, type Role } from '../../domain/roles.js';
 import { AppError, Conflict, InvalidInput, NotFound } from '../../errors.js';
@@ -62,8 +71,11 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
   const approvalLink = `${baseUrl}${paths.approvals}`;
 
   /** The per-request index of who the person is: QN sites, approved and pending roles. */
-  async function loadActor(account: Pick<Account, 'id' | 'name' | 'centreId'>): Promise<Actor> {
-    const { qnSiteIds, grants } = await actorIndexOf(db, account.id, account.centreId);
+  async function loadActor(
+    account: Pick<Account, 'id' | 'name' | 'centreId'>,
+    trx: Db | Tx = db,
+  ): Promise<Actor> {
+    const { qnSiteIds, grants } = await actorIndexOf(trx, account.id, account.centreId);
     return buildActor({
       accountId: account.id,
       name: account.name,
@@ -87,6 +99,30 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
   }
 
   const authorise = createAuthoriser(db);
+
+  /**
+   * The actor's roles as they stand now, inside the transaction that holds the claim's row lock:
+   * the index loaded at the start of the request may predate a revocation of the approver's role.
+   */
+  function reloadActor(trx: Tx, actor: Actor): Promise<Actor> {
+    return loadActor({ id: actor.accountId, name: actor.name, centreId: actor.centreId }, trx);
+  }
+
+  /**
+   * Moves a claim by the event as the domain's transition table allows, and only if its row is
+   * still in the status read. The new status, or null when the table refuses the event or the row
+   * has moved meanwhile (then nothing was written, so no audit row may follow).
+   */
+  async function move(
+    trx: Tx,
+    claim: Pick<Claim, 'id' | 'status'>,
+    event: ClaimEvent,
+    decision?: { at: Date; by: PersonRef | null; reason: string | null },
+  ): Promise<Claim['status'] | null> {
+    const to = nextStatus(claim.status, event);
+    if (to === null) return null;
+    return (await changeStatus(trx, claim.id, claim.status, to, decision)) ? to : null;
+  }
 
   async function siteOfCentre(actor: Actor, siteId: string): Promise<Site> {
     const site = await findSite(db, siteId);
@@ -166,10 +202,8 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     const site = await siteOfCentre(actor, input.siteId);
     const subject = (await subjects()).get(input.subjectId);
     if (!subject) throw new InvalidInput({ subjectId: 'Select a subject area' });
-    if (actor.qnSiteIds.has(site.id)) {
-      throw new InvalidInput({
-        siteId: `You are the Quality Nominee for site ${site.number}, so you already have every role in every subject there: you do not need to claim one`,
-      });
+    if (!mayClaimAt(actor, site.id)) {
+      throw new InvalidInput({ siteId: qnNeedNotClaimSentence(site.number) });
     }
     const now = clock.now();
     const id = await db.transaction().execute(async (trx) => {
@@ -181,14 +215,10 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
           role: `You are already approved as ${withArticle(roleName(input.role))} in ${subject.name} at site ${site.number}`,
         });
       }
-      const pending = await findClaimOf(trx, actor.accountId, site.id, subject.id, 'pending');
+      const found = await findClaimOf(trx, actor.accountId, site.id, subject.id, 'pending');
+      // Decided meanwhile by an approver (who locks the claim, not the account): nothing replaced.
+      const pending = found && (await move(trx, found, 'supersede')) ? found : undefined;
       if (pending) {
-        await changeStatus(
-          trx,
-          pending.id,
-          'pending',
-          nextStatus('pending', 'supersede') ?? 'superseded',
-        );
         await audit(trx, actor, 'claim.superseded', pending, ip, {
           role: pending.role,
           supersededBy: 'new claim',
@@ -248,14 +278,15 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
   async function withdraw(actor: Actor, claimId: string, ip: string): Promise<Claim> {
     await db.transaction().execute(async (trx) => {
       const claim = await findClaim(trx, claimId, { lock: true });
-      if (!claim || claim.claimant.id !== actor.accountId) throw new NotFound();
-      if (
-        !(await changeStatus(trx, claim.id, 'pending', 'withdrawn', {
-          at: clock.now(),
-          by: { id: actor.accountId, name: actor.name },
-          reason: null,
-        }))
-      ) {
+      if (!claim || !mayWithdraw(actor, { ...claim, claimantId: claim.claimant.id })) {
+        throw new NotFound();
+      }
+      const moved = await move(trx, claim, 'withdraw', {
+        at: clock.now(),
+        by: { id: actor.accountId, name: actor.name },
+        reason: null,
+      });
+      if (moved === null) {
         throw new Conflict(`This claim is ${claim.status}, so it can no longer be withdrawn.`);
       }
       await audit(trx, actor, 'claim.withdrawn', claim, ip, { role: claim.role });
@@ -313,13 +344,12 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
       const claim = await findClaim(trx, input.claimId, { lock: true });
       if (!claim) throw new NotFound();
       await authorise(
-        actor,
+        await reloadActor(trx, actor),
         'claim.decide',
         await targetFor({ ...claim, claimantId: claim.claimant.id }),
         trx,
       );
-      const to = nextStatus(claim.status, event);
-      if (claim.status !== 'pending' || to === null) {
+      if (!canTransition(claim.status, event)) {
         throw new Conflict(
           `This claim has already been ${claim.status}${claim.decidedBy ? ` by ${claim.decidedBy.name}` : ''}.`,
         );
@@ -334,17 +364,16 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
           claim.subjectId,
           'approved',
         );
-        if (previous) {
-          await changeStatus(trx, previous.id, 'approved', 'superseded');
+        // Taken back meanwhile (the revoker locks that claim, not this one): nothing to replace.
+        if (previous && (await move(trx, previous, 'supersede'))) {
           await audit(trx, actor, 'claim.superseded', previous, ip, {
             role: previous.role,
             supersededBy: claim.id,
           });
         }
       }
-      if (!(await changeStatus(trx, claim.id, 'pending', to, { at: now, by: decider, reason }))) {
-        throw new Conflict('This claim has just been decided by someone else.');
-      }
+      const to = await move(trx, claim, event, { at: now, by: decider, reason });
+      if (to === null) throw new Conflict('This claim has just been decided by someone else.');
       await audit(
         trx,
         actor,
@@ -425,19 +454,18 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
       const claim = await findClaim(trx, claimId, { lock: true });
       if (!claim) throw new NotFound();
       await authorise(
-        actor,
+        await reloadActor(trx, actor),
         'claim.revoke',
         await targetFor({ ...claim, claimantId: claim.claimant.id }),
         trx,
       );
       const now = clock.now();
-      if (
-        !(await changeStatus(trx, claim.id, 'approved', 'revoked', {
-          at: now,
-          by: { id: actor.accountId, name: actor.name },
-          reason,
-        }))
-      ) {
+      const moved = await move(trx, claim, 'revoke', {
+        at: now,
+        by: { id: actor.accountId, name: actor.name },
+        reason,
+      });
+      if (moved === null) {
         throw new Conflict(
           `Only an approved role can be taken back; this claim is ${claim.status}.`,
         );
@@ -481,9 +509,15 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     );
   }
 
-  /** Decided claims in the approver's scope, newest first, so they stay listed with their status. */
-  async function recentlyDecided(actor: Actor, limit = 50): Promise<Claim[]> {
-    return listClaimsInScope(
+  /**
+   * Decided claims in the approver's scope, newest first, so they stay listed with their status;
+   * each says whether the actor may take it back now (the domain's answer, not the query's scope).
+   */
+  async function recentlyDecided(
+    actor: Actor,
+    limit = 50,
+  ): Promise<{ claim: Claim; mayRevoke: boolean }[]> {
+    const claims = await listClaimsInScope(
       db,
       { centreId: actor.centreId, qnSiteIds: [...actor.qnSiteIds], livTeams: livTeams(actor) },
       {
@@ -493,6 +527,20 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
         newestOnly: true,
       },
     );
+    const names = await subjects();
+    return claims.map((claim) => ({
+      claim,
+      mayRevoke:
+        canTransition(claim.status, 'revoke') &&
+        decide(actor, 'claim.revoke', {
+          centreId: claim.centreId,
+          siteId: claim.siteId,
+          subjectId: claim.subjectId,
+          subjectName: names.get(claim.subjectId)?.name ?? '',
+          claimantId: claim.claimant.id,
+          claimRole: claim.role,
+        }).allowed,
+    }));
   }
 
   /** What the claim screen tells a person before they submit: who would approve, and the sentence. */
