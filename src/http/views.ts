@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks';
 import { formatTime } from '../errors.js';
 import { projectRoot } from '../lib/project-root.js';
 import { paths } from '../paths.js';
+import { fromThisMachine } from './local-request.js';
 
 export interface PageError {
   field: string;
@@ -88,6 +89,6 @@ export async function render(
             examsOfficer: account.examsOfficer,
           }
         : null,
-      devMail: request.server.devMailEnabled,
+      devMail: request.server.devMailEnabled && fromThisMachine(request),
     });
 }
