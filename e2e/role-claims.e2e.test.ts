@@ -103,7 +103,9 @@ async function claimWithScript(
   const question = await ClaimQuestionPage.arrived(page, subject);
   for (const [index, asked] of questions.entries()) {
     await question.expectQuestion(asked);
-    await question.answer(index === questions.length - 1 ? 'Yes' : 'No');
+    const last = index === questions.length - 1;
+    await question.answer(last ? 'Yes' : 'No');
+    if (!last) await question.next();
   }
   await expect.poll(() => question.sentence.isVisible()).toBe(true);
   expect(await question.sentence.innerText()).toContain(sentence);
@@ -131,8 +133,11 @@ describe('claiming a role', () => {
     await question.expectQuestion(LIV_QUESTION);
     expect(await question.sentence.isVisible()).toBe(false);
     await question.answer('No');
+    expect(await question.question()).toBe(LIV_QUESTION); // choosing is not answering
+    await question.next();
     await question.expectQuestion(CL_QUESTION);
     await question.answer('No');
+    await question.next();
     await question.expectQuestion(IV_QUESTION);
     await question.answer('Yes');
 
@@ -226,10 +231,17 @@ describe('claiming a role', () => {
     await question.expectQuestion(LIV_QUESTION);
     await tabTo(page, question.radio('Yes'));
     await page.keyboard.press('ArrowRight'); // No
+    expect(await question.radio('No').isChecked()).toBe(true);
+    await page.keyboard.press('ArrowLeft'); // Yes: an arrow key moves the choice, not the question
+    await page.keyboard.press('ArrowRight'); // No again
+    expect(await question.question()).toBe(LIV_QUESTION);
+    await tabTo(page, question.continueButton);
+    await page.keyboard.press('Enter');
     await question.expectQuestion(CL_QUESTION);
     // The new question takes the focus, so the keyboard user carries on where they are.
     expect(await hasFocus(question.radio('Yes'))).toBe(true);
     await page.keyboard.press('ArrowRight'); // No
+    await page.keyboard.press('Enter'); // Enter on a radio presses Continue
     await question.expectQuestion(IV_QUESTION);
     expect(await hasFocus(question.radio('Yes'))).toBe(true);
     await page.keyboard.press('Space'); // Yes

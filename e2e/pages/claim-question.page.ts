@@ -4,8 +4,9 @@ import { SignedInPage } from './layout.js';
 
 /**
  * The claim questions for one subject area: "Are you a ... for this subject?" with Yes/No.
- * Without JavaScript each answer is a page of its own; with JavaScript the next question replaces
- * this one in place, and Yes shows the guide's sentence and turns Continue into Submit claim.
+ * Without JavaScript each answer is a page of its own; with JavaScript, Continue after a No asks
+ * the next question in place, and Yes shows the guide's sentence and turns Continue into Submit
+ * claim. Choosing a radio alone never moves on.
  */
 export class ClaimQuestionPage extends SignedInPage {
   static async arrived(page: Page, subject: string): Promise<ClaimQuestionPage> {
@@ -42,12 +43,14 @@ export class ClaimQuestionPage extends SignedInPage {
     return this.page.locator('#claim-continue');
   }
 
-  /**
-   * Picks an answer with the mouse. A click, not `check()`: with JavaScript a No replaces the
-   * question in place, so the radio is rightly no longer checked afterwards.
-   */
+  /** Picks an answer with the mouse; it counts once Continue is pressed. */
   async answer(answer: 'Yes' | 'No'): Promise<void> {
     await this.radio(answer).click();
+  }
+
+  /** With JavaScript: presses Continue after a No, and the next question replaces this one in place. */
+  async next(): Promise<void> {
+    await this.continueButton.click();
   }
 
   /**
