@@ -172,6 +172,36 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     expect((await claimsOf(teacher))[0]?.status).toBe('withdrawn');
   });
 
+  it('shows the Claim roles screen again, saying why, when the claim to withdraw is no longer pending', async () => {
+    const claimId = await buildClaim(t.db, {
+      account: teacher,
+      subjectId: 'business',
+      role: 'teacher',
+    });
+    const agent = await signedIn(t.app, teacher.username);
+    const response = await agent.form(paths.claimWithdraw, { claimId });
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('<h1 class="govuk-heading-l">Claim roles</h1>');
+    expect(response.body).toContain(
+      'Your claim was not withdrawn. This claim is approved, so it can no longer be withdrawn.',
+    );
+    expect((await claimsOf(teacher))[0]?.status).toBe('approved');
+  });
+
+  it('links the error summary of a refused claim to a link on the page, and says it once', async () => {
+    const agent = await signedIn(t.app, liv.username);
+    const response = await agent.form(paths.claimConfirm, {
+      ...journey('business', 0),
+      role: 'lead_internal_verifier',
+    });
+    expect(response.statusCode).toBe(400);
+    const message = 'You are already approved as a Lead Internal Verifier in Business at site';
+    expect(response.body.split(message)).toHaveLength(2);
+    const hrefs = [...response.body.matchAll(/govuk-error-summary__list[\s\S]*?href="#([^"]+)"/g)];
+    expect(hrefs.map((m) => m[1])).toEqual(['change-answers']);
+    expect(response.body).toContain('id="change-answers"');
+  });
+
   it('decides every answered row with one Confirm and shows the result of each', async () => {
     const a = await buildClaim(t.db, {
       account: teacher,

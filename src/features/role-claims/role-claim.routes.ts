@@ -12,7 +12,7 @@ import {
   withArticle,
   type Role,
 } from '../../domain/roles.js';
-import { AppError, InvalidInput } from '../../errors.js';
+import { AppError, Conflict, InvalidInput } from '../../errors.js';
 import { asForm, list, text, type FormBody } from '../../http/forms.js';
 import { render } from '../../http/views.js';
 import { paths } from '../../paths.js';
@@ -314,16 +314,24 @@ export function registerRoleClaimPages(
         request.ip,
       );
     } catch (error) {
-      if (error instanceof InvalidInput)
-        return showConfirm(request, reply, journey, role, error.fields, 400);
-      throw error;
+      if (!(error instanceof InvalidInput)) throw error;
+      // This page has no site, subject or role field to point at: the summary links to the
+      // way out, changing the answers.
+      const problem = Object.values(error.fields).join(' ');
+      return showConfirm(request, reply, journey, role, { 'change-answers': problem }, 400);
     }
     return reply.redirect(nextSubjectUrl(journey, { claimed: subjectId }), 303);
   });
 
   app.post(paths.claimWithdraw, async (request, reply) => {
     const claimId = text(asForm(request.body), 'claimId');
-    await roleClaims.withdraw(actorOf(request), claimId, request.ip);
+    try {
+      await roleClaims.withdraw(actorOf(request), claimId, request.ip);
+    } catch (error) {
+      // Decided (or replaced) since the screen was shown: show the screen again, as it is now.
+      if (!(error instanceof Conflict)) throw error;
+      return showClaimScreen(request, reply, { withdrawProblem: error.message }, 409);
+    }
     return reply.redirect(`${paths.claimRoles}?withdrawn=1`, 303);
   });
 
