@@ -3,7 +3,8 @@ import { paths } from '../../paths.js';
 import { forEachDatabase } from '../../../test/support/databases.js';
 import { buildAccount, buildCentre } from '../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js';
-import { queueEmail } from './outbox.repository.js';
+import { markSent, queueEmail } from './outbox.repository.js';
+import { withoutOneTimeTokens } from './one-time-links.js';
 
 forEachDatabase('development mail page', (kind) => {
   let t: TestApp;
@@ -80,6 +81,21 @@ forEachDatabase('development mail page', (kind) => {
     } finally {
       await behindProxy.close();
     }
+  });
+
+  it('says where the one-time link of a sent email is, once it is removed from the stored copy', async () => {
+    const text = 'Open http://localhost:3000/password/reset?token=abcDEF123_-xyz within one hour.';
+    const id = await queueEmail(
+      t.db,
+      { to: 'mary@college.test', subject: 'Reset your myBTEC password', text },
+      t.clock.now(),
+    );
+    await markSent(t.db, id, t.clock.now(), withoutOneTimeTokens(text));
+    const response = await get('127.0.0.1');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('abcDEF123_-xyz');
+    expect(response.body).toContain('password/reset?token=[removed once sent]');
+    expect(response.body).toContain(`<code>${id}.eml</code>`);
   });
 
   it('links the page from the footer only for a browser on this machine', async () => {

@@ -370,6 +370,54 @@ forEachDatabase('the mail worker', (kind) => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('delivers a one-time link whole, keeps it while unsent, and removes its token from the stored text once sent', async () => {
+    const token = 'q7Xk2_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-';
+    const text = `Dear Mary,\n\nhttp://localhost:3000/password/reset?token=${token}\n\nThe link works once.`;
+    const id = await queueEmail(
+      database.db,
+      { to: 'mary@test.example', subject: 'Reset your myBTEC password', text },
+      clock.now(),
+    );
+    const delivered: string[] = [];
+    let down = true;
+    const mailer: Mailer = {
+      send: (email) => {
+        if (down) return Promise.reject(new Error('connection refused'));
+        delivered.push(email.text);
+        return Promise.resolve();
+      },
+      close: () => undefined,
+    };
+    expect(await worker(mailer).runOnce()).toEqual({ sent: 0, failed: 1 });
+    // Not sent yet: the stored text still holds the link, so that the next try can send it.
+    expect((await outboxRow(id)).body_text).toBe(text);
+
+    down = false;
+    clock.advance(backoffMs(1));
+    expect(await worker(mailer).runOnce()).toEqual({ sent: 1, failed: 0 });
+    expect(delivered).toEqual([text]);
+    const row = await outboxRow(id);
+    expect(row.sent_at).not.toBeNull();
+    expect(row.body_text).not.toContain(token);
+    expect(row.body_text).toBe(
+      'Dear Mary,\n\nhttp://localhost:3000/password/reset?token=[removed once sent]\n\nThe link works once.',
+    );
+  });
+
+  it('keeps the text of an email without a one-time link as it was once sent', async () => {
+    const [id] = await queue(1);
+    const folder = mkdtempSync(path.join(tmpdir(), 'mybtec-mail-'));
+    try {
+      expect(await worker(fileMailer(path.join(folder, 'mail'))).runOnce()).toEqual({
+        sent: 1,
+        failed: 0,
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    expect((await outboxRow(id as string)).body_text).toBe('Hello 0');
+  });
 });
 
 it('backs off 30 s, 1 min, 2 min … and never waits more than an hour', () => {

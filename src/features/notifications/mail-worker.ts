@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import type { Mailer } from './mailer.js';
+import { withoutOneTimeTokens } from './one-time-links.js';
 import { leaseDueEmails, markFailed, markSent, renewLease } from './outbox.repository.js';
 
 const LEASE_MS = 2 * 60_000;
@@ -56,7 +57,7 @@ export function createMailWorker(deps: {
             subject: row.subject,
             text: row.body_text,
           });
-          await markSent(db, row.id, clock.now());
+          await markSent(db, row.id, clock.now(), withoutOneTimeTokens(row.body_text));
           sent += 1;
         } catch (error) {
           failed += 1;

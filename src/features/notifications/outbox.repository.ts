@@ -86,11 +86,13 @@ export async function renewLease(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function markSent(db: Db, id: string, now: Date): Promise<void> {
+/** Marks a message sent and, in the same update, replaces its stored text (one-time links removed). */
+export async function markSent(db: Db, id: string, now: Date, bodyText: string): Promise<void> {
   await db
     .updateTable('outbox')
     .set({
       sent_at: now.toISOString(),
+      body_text: bodyText,
       lease_until: null,
       attempts: sql`attempts + 1`,
       last_error: null,

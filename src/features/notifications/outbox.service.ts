@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { REMOVED_ONCE_SENT } from './one-time-links.js';
 import { listOutbox } from './outbox.repository.js';
 
 export interface QueuedEmail {
@@ -9,6 +10,8 @@ export interface QueuedEmail {
   createdAt: string;
   sentAt: string | null;
   attempts: number;
+  /** A one-time link was taken out of the stored text once sent (it is still in the .eml file). */
+  linkRemoved: boolean;
 }
 
 /** What the development mail page shows: the newest emails, delivered or waiting. */
@@ -23,6 +26,7 @@ export function createOutboxService(deps: { db: Db }) {
         createdAt: row.created_at,
         sentAt: row.sent_at,
         attempts: row.attempts,
+        linkRemoved: row.body_text.includes(REMOVED_ONCE_SENT),
       }));
     },
   };
