@@ -116,4 +116,57 @@ forEachDatabase('claim emails delivered over SMTP', (kind) => {
     expect(unsent).toHaveLength(0);
     mailer.close();
   });
+
+  it('tells the claimant when their claim is approved and when the role is taken back', async () => {
+    const centre = await buildCentre(t.db);
+    const liv = await buildAccount(t.db, centre, { first: 'Liv', last: 'Lead' });
+    const teacher = await buildAccount(t.db, centre, { first: 'Tess', last: 'Teacher' });
+    await buildClaim(t.db, { account: liv, subjectId: 'business', role: 'lead_internal_verifier' });
+    const claimId = await buildClaim(t.db, {
+      account: teacher,
+      subjectId: 'business',
+      role: 'internal_verifier',
+      status: 'pending',
+    });
+    const mailer = smtpMailer(smtp.url);
+    const worker = createMailWorker({
+      db: t.db,
+      kind,
+      mailer,
+      clock: t.clock,
+      from: 'myBTEC <no-reply@mybtec.test>',
+      log: pino({ level: 'silent' }),
+    });
+    const livAgent = await signedIn(t.app, liv.username);
+
+    await livAgent.api('POST', paths.api.approvals, {
+      decisions: [{ claimId, approve: true, reason: 'Welcome to the team' }],
+    });
+    expect(await worker.runOnce()).toEqual({ sent: 1, failed: 0 });
+    expect(smtp.messages.map((m) => m.to)).toEqual([[teacher.username]]);
+    const approved = unfold(smtp.messages[0]?.raw ?? '');
+    expect(approved).toContain(
+      'Subject: Your role claim has been approved: Internal Verifier in Business',
+    );
+    expect(approved).toContain('Liv Lead has approved your claim to be an Internal Verifier');
+    expect(approved).toContain('Welcome to the team');
+    expect(approved).toContain(
+      'You now have the following permissions within this subject: IV, Assessor, Teacher.',
+    );
+
+    await livAgent.api('POST', paths.api.claimRevoke.replace(':id', claimId), {
+      reason: 'Moved to Sport',
+    });
+    expect(await worker.runOnce()).toEqual({ sent: 1, failed: 0 });
+    expect(smtp.messages.map((m) => m.to)).toEqual([[teacher.username], [teacher.username]]);
+    const revoked = unfold(smtp.messages[1]?.raw ?? '');
+    expect(revoked).toContain(
+      'Subject: Your role has been taken back: Internal Verifier in Business',
+    );
+    expect(revoked).toContain('Liv Lead has taken back your approved role of Internal Verifier');
+    expect(revoked).toContain('Moved to Sport');
+    expect(revoked).toContain('We suggest you discuss this directly with Liv Lead');
+    expect(await worker.runOnce()).toEqual({ sent: 0, failed: 0 });
+    mailer.close();
+  });
 });
