@@ -1,6 +1,8 @@
 // Assignment brief rules (SPEC §6): the workflow as a transition table, the internal verification
 // checklist Pearson publishes for briefs, and what makes a brief's content valid.
 
+import type { CourseStatus } from './courses.js';
+
 export const BRIEF_STATUSES = ['draft', 'awaiting_verification', 'approved', 'returned'] as const;
 export type BriefStatus = (typeof BRIEF_STATUSES)[number];
 
@@ -26,6 +28,14 @@ export function briefTransition(
 ): { to: BriefStatus; newVersion: boolean } | null {
   const next = BRIEF_TRANSITIONS[status][event];
   return next ? { to: next.to, newVersion: next.newVersion ?? false } : null;
+}
+
+/**
+ * Whether new briefs can be written for a course in this status: not once it is archived (a draft
+ * course may already have its briefs drafted).
+ */
+export function courseTakesNewBriefs(courseStatus: CourseStatus): boolean {
+  return courseStatus !== 'archived';
 }
 
 export function isBriefStatus(value: unknown): value is BriefStatus {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildActor, type Actor, type ActorRoleGrant } from './actor.js';
-import { ACTIONS, PERMISSIONS, decide, type Action, type Target } from './permissions.js';
+import {
+  ACTIONS,
+  PERMISSIONS,
+  decide,
+  mayAssessBrief,
+  maySendBriefTo,
+  type Action,
+  type Target,
+} from './permissions.js';
 import type { Role } from './roles.js';
 
 const CENTRE = 'centre-99000';
@@ -110,6 +118,10 @@ const CONTEXTS = {
   },
   author: { label: '(a brief they wrote)', extra: { briefAuthorId: ME } },
   assignedIv: { label: '(a brief sent to them)', extra: { briefIvId: ME } },
+  pastIv: {
+    label: '(a brief they verified before it was edited)',
+    extra: { briefIvId: undefined, briefVerifierIds: ['someone', ME] },
+  },
   livClaim: {
     label: "(someone else's LIV claim)",
     extra: { claimRole: 'lead_internal_verifier' },
@@ -207,6 +219,13 @@ const GRIDS: Record<ContextKey, Grid> = {
     brief.edit        Y   Y   Y   F   F   F   F   F   | Y    F   F   F   F
     brief.submit      F   F   F   F   F   F   F   F   | F    F   F   F   F
     brief.verify      Y   Y   Y   Y   Y   F   F   F   | R    R   R   F   F
+  `),
+  pastIv: grid(`
+                      QNs QNc LIV CL  IV  As  Te  -   | pLIV pCL pIV pAs pTe
+    brief.view        Y   Y   Y   Y   Y   Y   Y   F   | Y    Y   Y   Y   Y
+    brief.edit        Y   Y   Y   F   F   F   F   F   | Y    F   F   F   F
+    brief.submit      F   F   F   F   F   F   F   F   | F    F   F   F   F
+    brief.verify      Y   Y   Y   F   F   F   F   F   | R    F   F   F   F
   `),
   livClaim: grid(`
                       QNs QNc LIV CL  IV  As  Te  -   | pLIV pCL pIV pAs pTe
@@ -604,4 +623,51 @@ describe('decide: the reasons people read', () => {
       });
     },
   );
+});
+
+describe('who a brief can be sent to, and who can be named its assessor', () => {
+  const brief = target('stranger');
+  const someone = (
+    grants: ActorRoleGrant[],
+    options: { id?: string; centreId?: string; qnSiteIds?: string[] } = {},
+  ): Actor =>
+    buildActor({
+      accountId: options.id ?? 'candidate',
+      name: 'Candidate',
+      centreId: options.centreId ?? CENTRE,
+      qnSiteIds: options.qnSiteIds ?? [],
+      grants,
+    });
+  const approvedAs = (role: Role, place: Partial<ActorRoleGrant> = {}): ActorRoleGrant[] => [
+    { siteId: MAIN, subjectId: BUSINESS, role, status: 'approved', ...place },
+  ];
+
+  // prettier-ignore
+  it.each<[string, Actor, boolean, boolean]>([
+    ['sends to an approved IV of the subject who can sign in', someone(approvedAs('internal_verifier')), true, true],
+    ['sends to an approved LIV', someone(approvedAs('lead_internal_verifier')), true, true],
+    ["sends to the site's Quality Nominee", someone([], { qnSiteIds: [MAIN] }), true, true],
+    ['refuses an approved IV whose myBTEC access is not ticked', someone(approvedAs('internal_verifier')), false, false],
+    ['refuses an Assessor', someone(approvedAs('assessor')), true, false],
+    ['refuses an IV whose claim is still pending', someone([{ siteId: MAIN, subjectId: BUSINESS, role: 'internal_verifier', status: 'pending' }]), true, false],
+    ['refuses an IV of another subject', someone(approvedAs('internal_verifier', { subjectId: ENGINEERING })), true, false],
+    ['refuses an IV of the subject at another site', someone(approvedAs('internal_verifier', { siteId: NORTH })), true, false],
+    ['refuses an IV of another centre, even holding the same ids', someone(approvedAs('internal_verifier'), { centreId: OTHER_CENTRE }), true, false],
+    ['refuses the author, even an LIV', someone(approvedAs('lead_internal_verifier'), { id: 'author' }), true, false],
+  ])('%s', (_name, candidate, canSignIn, expected) => {
+    expect(maySendBriefTo(candidate, canSignIn, brief)).toBe(expected);
+  });
+
+  // prettier-ignore
+  it.each<[string, Actor, boolean]>([
+    ['names an approved Assessor of the subject', someone(approvedAs('assessor')), true],
+    ['names an approved IV', someone(approvedAs('internal_verifier')), true],
+    ["names the site's Quality Nominee", someone([], { qnSiteIds: [MAIN] }), true],
+    ['refuses a Teacher', someone(approvedAs('teacher')), false],
+    ['refuses an Assessor whose claim is still pending', someone([{ siteId: MAIN, subjectId: BUSINESS, role: 'assessor', status: 'pending' }]), false],
+    ['refuses an Assessor of another subject', someone(approvedAs('assessor', { subjectId: ENGINEERING })), false],
+    ['refuses an Assessor of another centre', someone(approvedAs('assessor'), { centreId: OTHER_CENTRE }), false],
+  ])('%s as the assessor', (_name, candidate, expected) => {
+    expect(mayAssessBrief(candidate, brief)).toBe(expected);
+  });
 });

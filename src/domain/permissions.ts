@@ -52,6 +52,8 @@ export interface Target {
   briefAuthorId?: string;
   /** The Internal Verifier the brief was sent to. */
   briefIvId?: string;
+  /** brief.view: everyone who has recorded a verification of any of its versions. */
+  briefVerifierIds?: readonly string[];
   /** brief.view: the whole course team sees a brief once it is approved; before, only its makers. */
   briefApproved?: boolean;
   /** Whom a refused person may ask: the subject's approved LIVs and the site's QNs. */
@@ -70,8 +72,8 @@ export type Decision = { allowed: true } | { allowed: false; code: RefusalCode; 
  * - briefAuthor: the brief's author with rank ≥ min, or LIV rank.
  * - briefAuthorOnly: the brief's author with rank ≥ min.
  * - briefVerifier: not the author, rank ≥ min, and the IV it was sent to or LIV rank.
- * - briefReader: its author, its IV, a leader of its course, or (once approved) a member of its
- *   course team, with rank ≥ min; or LIV rank.
+ * - briefReader: its author, its IV (now or of an earlier version), a leader of its course, or
+ *   (once approved) a member of its course team, with rank ≥ min; or LIV rank.
  * - claimDecider: not one's own claim; the site's QN, or LIV rank for a claim below LIV.
  * - siteQn: the Quality Nominee of the site.
  */
@@ -252,6 +254,8 @@ interface Facts {
   /** The author is known and is someone else. */
   isNotAuthor: boolean;
   isAssignedIv: boolean;
+  /** Has recorded a verification of the brief (its IV before it was edited and sent again). */
+  isPastVerifier: boolean;
   briefApproved: boolean;
   claimantKnown: boolean;
   isOwnClaim: boolean;
@@ -268,6 +272,7 @@ function factsFor(actor: Actor, target: Target): Facts {
     isAuthor: target.briefAuthorId === me,
     isNotAuthor: target.briefAuthorId !== undefined && target.briefAuthorId !== me,
     isAssignedIv: target.briefIvId === me,
+    isPastVerifier: target.briefVerifierIds?.includes(me) ?? false,
     briefApproved: target.briefApproved ?? false,
     claimantKnown: target.claimantId !== undefined,
     isOwnClaim: target.claimantId === me,
@@ -331,7 +336,11 @@ const SCOPES: Readonly<Record<Scope, ScopeRule>> = {
   },
   briefReader: {
     allows: (f, rank, min) =>
-      ((f.isAuthor || f.isAssignedIv || f.leadsCourse || (f.onCourse && f.briefApproved)) &&
+      ((f.isAuthor ||
+        f.isAssignedIv ||
+        f.isPastVerifier ||
+        f.leadsCourse ||
+        (f.onCourse && f.briefApproved)) &&
         rank >= min) ||
       rank >= LIV,
     refusal: (_f, _rank, _min, does, subject) =>
@@ -403,6 +412,32 @@ export function decide(actor: Actor, action: Action, target: Target): Decision {
     code: 'forbidden',
     reason: reason + askSuffix(actor, target, qnOnly),
   };
+}
+
+/**
+ * May this person be sent the brief to verify? Only someone who could approve it once it is sent
+ * to them (`brief.verify` with them as its IV: an approved IV or above in its subject at its site,
+ * of its centre, never its author), and who can sign in to myBTEC to do so.
+ */
+export function maySendBriefTo(candidate: Actor, canSignIn: boolean, brief: Target): boolean {
+  return (
+    canSignIn &&
+    decide(candidate, 'brief.verify', { ...brief, briefIvId: candidate.accountId }).allowed
+  );
+}
+
+/**
+ * May this person be named the assessor of a brief: an approved Assessor or above in its subject
+ * at its site, of its centre (a pending claim is not enough to assess learners' work).
+ */
+export function mayAssessBrief(
+  candidate: Actor,
+  brief: Pick<Target, 'centreId' | 'siteId' | 'subjectId'>,
+): boolean {
+  return (
+    candidate.centreId === brief.centreId &&
+    approvedRank(candidate, brief.siteId, brief.subjectId) >= ASSESSOR
+  );
 }
 
 /** " — ask Demo LIV, your Lead Internal Verifier", LIVs first, else QNs; never the actor. */
