@@ -183,7 +183,42 @@ forEachDatabase('assignment briefs API', (kind) => {
         await as(assessor)
       ).api('POST', paths.api.briefs, { ...briefBody(), tasks: 'none', extra: 1 });
       expect(Object.keys(errorOf(badShape).fields ?? {}).sort()).toEqual(['extra', 'tasks']);
+      // A task has no date of its own: one hand-in date, no interim deadline.
+      const interim = await create(await as(assessor), {
+        tasks: [
+          {
+            title: 'Research',
+            description: '',
+            criteria: ['A.P1', 'AB.M1'],
+            deadline: '2026-10-20',
+          },
+          { title: 'Plan', description: '', criteria: ['B.P2'] },
+        ],
+      });
+      expect(interim.statusCode).toBe(400);
+      expect(Object.keys(errorOf(interim).fields ?? {})).toEqual(['tasks.0.deadline']);
       expect(await t.db.selectFrom('briefs').select('id').execute()).toHaveLength(0);
+    });
+  });
+
+  describe('an archived course', () => {
+    it('refuses a new brief for it with conflict, saying why, and saves nothing', async () => {
+      await t.db
+        .updateTable('courses')
+        .set({ status: 'archived' })
+        .where('id', '=', courseId)
+        .execute();
+      const response = await create(await as(assessor));
+      expect(response.statusCode).toBe(409);
+      expect(errorOf(response)).toEqual({
+        code: 'conflict',
+        message:
+          'Business 2026/27 has been archived: new assignment briefs cannot be written for an archived course.',
+      });
+      // Permission comes first: a Teacher is still told their role does not allow it.
+      expect(errorOf(await create(await as(teacher))).code).toBe('forbidden');
+      expect(await t.db.selectFrom('briefs').select('id').execute()).toHaveLength(0);
+      expect(await auditOf('brief.created')).toHaveLength(0);
     });
   });
 
@@ -224,8 +259,17 @@ forEachDatabase('assignment briefs API', (kind) => {
         title: 'Planning a charity dinner',
       });
       await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
-      const approved = await verify(verifier, brief.id, true);
+      const approved = await verify(verifier, brief.id, true, 'Clear deadlines now');
       const final = (approved.json() as { brief: BriefJson }).brief;
+      const approvalMail = (await mailTo(assessor))[1];
+      expect(approvalMail?.subject).toBe(
+        'Your assignment brief has been approved: Planning a charity dinner',
+      );
+      expect(approvalMail?.body_text).toContain(
+        'Ivy Verifier has approved your assignment brief "Planning a charity dinner" (version 2).',
+      );
+      expect(approvalMail?.body_text).toContain('Feedback: Clear deadlines now');
+      expect(approvalMail?.body_text).toContain('The course team can now view it.');
       expect(final.status).toBe('approved');
       expect(final.versions.map((v) => [v.version, v.title])).toEqual([
         [1, 'Planning a charity event'],
@@ -235,14 +279,37 @@ forEachDatabase('assignment briefs API', (kind) => {
         [1, false],
         [2, true],
       ]);
-      for (const action of [
-        'brief.submitted',
-        'brief.returned',
-        'brief.updated',
-        'brief.approved',
-      ]) {
-        expect((await auditOf(action)).length).toBeGreaterThan(0);
-      }
+      // Every change: who did it, to which brief, and which version it concerned.
+      const trail = await t.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('target_type', '=', 'brief')
+        .execute();
+      const row = (action: string, actorId: string | null, target: string | null, v?: number) =>
+        JSON.stringify({ action, actorId, target, version: v });
+      expect(
+        trail
+          .map((event) =>
+            row(
+              event.action,
+              event.actor_id,
+              event.target_id,
+              (JSON.parse(event.details) as { version?: number }).version,
+            ),
+          )
+          .sort(),
+      ).toEqual(
+        [
+          row('brief.created', assessor.id, brief.id),
+          row('brief.submitted', assessor.id, brief.id, 1),
+          row('brief.returned', iv.id, brief.id, 1),
+          row('brief.updated', assessor.id, brief.id, 2),
+          row('brief.submitted', assessor.id, brief.id, 2),
+          row('brief.approved', iv.id, brief.id, 2),
+        ].sort(),
+      );
+      expect(trail.every((row) => row.site_id === centre.siteIds[0])).toBe(true);
+      expect(trail.every((row) => row.subject_id === 'business')).toBe(true);
       // Editing an approved brief makes the next version, to be verified again.
       const reopened = await author.api('PATCH', url(paths.api.brief, brief.id), {
         evidence: 'A report, a plan and a budget.',
@@ -291,6 +358,70 @@ forEachDatabase('assignment briefs API', (kind) => {
       expect(errorOf(refused).code).toBe('role_not_approved');
     });
 
+    it('refuses an LIV approving a brief they wrote and sent to an IV, though their rank would allow it', async () => {
+      const author = await as(liv);
+      const brief = await created(author);
+      const sent = await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      expect(sent.statusCode).toBe(200);
+      const own = await verify(author, brief.id, true);
+      expect(own.statusCode).toBe(403);
+      expect(errorOf(own)).toEqual({
+        code: 'forbidden',
+        message: 'You cannot approve a brief you wrote',
+      });
+      expect(await t.db.selectFrom('brief_verifications').select('id').execute()).toHaveLength(0);
+      expect((await verify(await as(iv), brief.id, true)).statusCode).toBe(200);
+    });
+
+    it('refuses sending to an IV of another subject, of another centre, or without myBTEC access (invalid_input on ivId)', async () => {
+      const noAccess = await buildAccount(t.db, centre, {
+        first: 'Nora',
+        last: 'Noaccess',
+        mybtecAccess: false,
+      });
+      await buildClaim(t.db, {
+        account: noAccess,
+        subjectId: 'business',
+        role: 'internal_verifier',
+      });
+      await buildClaim(t.db, {
+        account: stranger,
+        subjectId: 'business',
+        role: 'internal_verifier',
+      });
+      const author = await as(assessor);
+      const brief = await created(author);
+      for (const person of [sportIv, stranger, noAccess]) {
+        const refused = await author.api('POST', url(paths.api.briefSubmit, brief.id), {
+          ivId: person.id,
+        });
+        expect(refused.statusCode, person.username).toBe(400);
+        expect(errorOf(refused).code, person.username).toBe('invalid_input');
+        expect(errorOf(refused).fields?.ivId, person.username).toBe(
+          'Choose an Internal Verifier of Business other than the author, who can sign in to myBTEC',
+        );
+      }
+      const row = await t.db
+        .selectFrom('briefs')
+        .select(['status', 'iv_id'])
+        .where('id', '=', brief.id)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'draft', iv_id: null });
+      expect(await auditOf('brief.submitted')).toHaveLength(0);
+      expect(await t.db.selectFrom('outbox').select('id').execute()).toHaveLength(0);
+    });
+
+    it('answers conflict when verifying a draft that was never sent', async () => {
+      const brief = await created(await as(assessor));
+      const response = await verify(await as(liv), brief.id, true);
+      expect(response.statusCode).toBe(409);
+      expect(errorOf(response)).toEqual({
+        code: 'conflict',
+        message: 'This brief is not awaiting verification (it is draft).',
+      });
+      expect(await t.db.selectFrom('brief_verifications').select('id').execute()).toHaveLength(0);
+    });
+
     it('answers conflict when verifying twice, and lets only one of two concurrent verifications win', async () => {
       const author = await as(assessor);
       const brief = await created(author);
@@ -330,7 +461,92 @@ forEachDatabase('assignment briefs API', (kind) => {
     });
   });
 
+  describe('editing', () => {
+    const versionsOf = (id: string) =>
+      t.db.selectFrom('brief_versions').select('version').where('brief_id', '=', id).execute();
+
+    it('keeps an approved brief approved, with no new version, when an edit changes nothing', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      await verify(await as(iv), brief.id, true);
+      for (const body of [
+        {},
+        { title: ' Planning a charity event ', criteria: ['A.P1', 'B.P2', 'AB.M1'] },
+      ]) {
+        const response = await author.api('PATCH', url(paths.api.brief, brief.id), body);
+        expect(response.statusCode).toBe(200);
+        expect((response.json() as { brief: BriefJson }).brief).toMatchObject({
+          status: 'approved',
+          version: 1,
+          iv: { id: iv.id },
+        });
+      }
+      expect(await versionsOf(brief.id)).toHaveLength(1);
+      expect(await auditOf('brief.updated')).toHaveLength(0);
+      const changed = await author.api('PATCH', url(paths.api.brief, brief.id), {
+        title: 'Planning a charity dinner',
+      });
+      expect((changed.json() as { brief: BriefJson }).brief).toMatchObject({
+        status: 'draft',
+        version: 2,
+      });
+      expect(await versionsOf(brief.id)).toHaveLength(2);
+    });
+
+    it('answers conflict, not a content problem, when a brief awaiting verification is edited badly', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      const response = await author.api('PATCH', url(paths.api.brief, brief.id), {
+        title: '',
+        handInDate: '2026-01-01',
+      });
+      expect(response.statusCode).toBe(409);
+      expect(errorOf(response)).toEqual({
+        code: 'conflict',
+        message:
+          'This brief is awaiting verification: it cannot be changed until the Internal Verifier has answered.',
+      });
+      // Someone who may not edit it at all is told so first.
+      const byOther = await (
+        await as(teacher)
+      ).api('PATCH', url(paths.api.brief, brief.id), { title: '' });
+      expect(byOther.statusCode).toBe(403);
+    });
+  });
+
   describe('viewing', () => {
+    it('lets the IV who returned a brief still read it once it is amended and no longer sent to them', async () => {
+      const author = await as(assessor);
+      const brief = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, brief.id), { ivId: iv.id });
+      const verifier = await as(iv);
+      await verify(verifier, brief.id, false, 'Task 2 needs a clearer deadline');
+      const amended = await author.api('PATCH', url(paths.api.brief, brief.id), {
+        title: 'Planning a charity dinner',
+      });
+      expect((amended.json() as { brief: BriefJson }).brief).toMatchObject({
+        version: 2,
+        iv: null,
+      });
+      const read = await verifier.get(url(paths.api.brief, brief.id));
+      expect(read.statusCode).toBe(200);
+      expect((read.json() as { brief: BriefJson }).brief.verifications).toMatchObject([
+        { version: 1, approved: false, feedback: 'Task 2 needs a clearer deadline' },
+      ]);
+      const listed = (await verifier.get(paths.api.briefs)).json() as { briefs: BriefJson[] };
+      expect(listed.briefs.map((b) => b.id)).toEqual([brief.id]);
+      // Another IV of the subject, who never had it, still may not.
+      const otherIv = await buildAccount(t.db, centre, { first: 'Otto', last: 'Other' });
+      await buildClaim(t.db, {
+        account: otherIv,
+        subjectId: 'business',
+        role: 'internal_verifier',
+      });
+      expect((await (await as(otherIv)).get(url(paths.api.brief, brief.id))).statusCode).toBe(403);
+    });
+
     it('lets the course team view an approved brief (not a draft), and nobody outside', async () => {
       const author = await as(assessor);
       const brief = await created(author);

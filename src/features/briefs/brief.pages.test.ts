@@ -278,6 +278,11 @@ forEachDatabase('Assignments pages', (kind) => {
       const text = textOf(builder.body);
       expect(text).toContain('A: Explore the role of an event organiser');
       expect(text).toContain('A.P1 Explain the role and skills of an event organiser.');
+      // One hand-in date and tasks without dates: no interim deadline can be set.
+      expect(text).toContain(
+        'Tasks have no dates of their own, so there are no interim deadlines.',
+      );
+      expect(builder.body).not.toMatch(/name="task\d+(Date|Deadline)/);
       expect(builder.body).toContain('name="_csrf"');
       for (const n of [1, 2, 3, 4, 5, 6]) expect(builder.body).toContain(`id="task${n}Title"`);
       // Every control has a label or a legend; the assessors are the approved Assessors or above.
@@ -286,6 +291,27 @@ forEachDatabase('Assignments pages', (kind) => {
       expect(builder.body).toMatch(/<option value="[^"]+">Asa Assessor<\/option>/);
       expect(builder.body).not.toContain('Penny Pending');
       expect(builder.body).not.toContain('Tess Teacher');
+    });
+
+    it('does not offer an archived course, and answers its builder with 409 saying why', async () => {
+      await t.db
+        .updateTable('courses')
+        .set({ status: 'archived' })
+        .where('id', '=', courseId)
+        .execute();
+      const agent = await as(assessor);
+      const start = await agent.get(pages.create);
+      expect(start.body).not.toContain(`value="${courseId}"`);
+      for (const response of [
+        await agent.get(`${pages.create}?course=${courseId}&unit=${UNIT}`),
+        await agent.form(pages.create, builderForm()),
+      ]) {
+        expect(response.statusCode).toBe(409);
+        expect(textOf(response.body)).toContain(
+          'Business 2026/27 has been archived: new assignment briefs cannot be written for an archived course.',
+        );
+      }
+      expect(await t.db.selectFrom('briefs').select('id').execute()).toHaveLength(0);
     });
 
     it('answers bad input with 400, the error summary and each message by its field (tasks too), keeping what was typed', async () => {
@@ -440,6 +466,32 @@ forEachDatabase('Assignments pages', (kind) => {
       expect(twice.statusCode).toBe(409);
     });
 
+    it('does not offer an IV who cannot sign in to myBTEC, and refuses sending to them', async () => {
+      const noAccess = await buildAccount(t.db, centre, {
+        first: 'Nora',
+        last: 'Noaccess',
+        mybtecAccess: false,
+      });
+      await buildClaim(t.db, {
+        account: noAccess,
+        subjectId: 'business',
+        role: 'internal_verifier',
+      });
+      const author = await as(assessor);
+      const id = await createBrief(author);
+      const page = await author.get(pages.brief(id));
+      const select = /<select[^>]*name="ivId"[\s\S]*?<\/select>/.exec(page.body)?.[0] ?? '';
+      expect(select).toContain('Ivy Verifier');
+      expect(select).not.toContain('Nora Noaccess');
+      const refused = await send(author, id, noAccess);
+      expect(refused.statusCode).toBe(400);
+      expect(summaryLinks(refused.body)).toEqual(['ivId']);
+      expect(textOf(refused.body)).toContain(
+        'Choose an Internal Verifier of Business other than the author, who can sign in to myBTEC',
+      );
+      expect((await briefRow(id)).status).toBe('draft');
+    });
+
     it('does not offer sending to an Assessor whose role is still pending, and refuses it', async () => {
       const author = await as(pendingAssessor);
       const id = await createBrief(author);
@@ -540,6 +592,52 @@ forEachDatabase('Assignments pages', (kind) => {
       const approved = await verifier.get(pages.brief(id));
       expect(approved.body).not.toContain(`action="${pages.verify(id)}"`);
       expect((await auditOf('brief.approved')).length).toBe(1);
+    });
+  });
+
+  describe('an IV writing briefs', () => {
+    it('refuses an LIV approving a brief they wrote and sent to an IV, with the sentence they read', async () => {
+      const author = await as(liv);
+      const id = await createBrief(author);
+      expect((await send(author, id, iv)).statusCode).toBe(303);
+      const page = await author.get(pages.brief(id));
+      expect(page.body).not.toContain(`action="${pages.verify(id)}"`);
+      for (const form of [verifyForm('approve'), {}]) {
+        const own = await author.form(pages.verify(id), form);
+        expect(own.statusCode).toBe(403);
+        expect(headingsOf(own.body)).toEqual(['You cannot do this']);
+        expect(textOf(own.body)).toContain('You cannot approve a brief you wrote');
+      }
+      expect((await briefRow(id)).status).toBe('awaiting_verification');
+      expect(await t.db.selectFrom('brief_verifications').select('id').execute()).toHaveLength(0);
+    });
+
+    it('lets the IV who returned a brief open it after the author amends it', async () => {
+      const author = await as(assessor);
+      const id = await createBrief(author);
+      await send(author, id, iv);
+      const verifier = await as(iv);
+      await verifier.form(pages.verify(id), verifyForm('return', 'Be clearer'));
+      await author.form(pages.edit(id), builderForm({ title: 'Charity dinner v2' }));
+      expect(await briefRow(id)).toMatchObject({ version: 2, iv_id: null });
+      const page = await verifier.get(pages.brief(id));
+      expect(page.statusCode).toBe(200);
+      expect(textOf(page.body)).toContain('Version 1: returned by Ivy Verifier');
+      expect((await verifier.get(pages.version(id, 1))).statusCode).toBe(200);
+      expect(page.body).not.toContain(`action="${pages.verify(id)}"`);
+    });
+
+    it('saves nothing when an approved brief is saved unchanged, and says so', async () => {
+      const author = await as(assessor);
+      const id = await createBrief(author);
+      await send(author, id, iv);
+      await (await as(iv)).form(pages.verify(id), verifyForm('approve'));
+      const saved = await author.form(pages.edit(id), builderForm());
+      expect(saved.statusCode).toBe(303);
+      expect(await briefRow(id)).toMatchObject({ version: 1, status: 'approved' });
+      const page = await author.get(pages.brief(id));
+      expect(textOf(page.body)).toContain('You did not change anything, so nothing has been saved');
+      expect(await auditOf('brief.updated')).toHaveLength(0);
     });
   });
 

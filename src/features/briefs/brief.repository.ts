@@ -7,9 +7,8 @@ import {
   type BriefTask,
   type ChecklistItem,
 } from '../../domain/briefs.js';
-import { rankOf, TOP_RANK } from '../../domain/roles.js';
 import { newId } from '../../lib/ids.js';
-import { eligiblePeople } from '../courses/course.repository.js';
+import { eligiblePeople, type EligiblePerson } from '../courses/course.repository.js';
 
 export interface PersonRef {
   id: string;
@@ -192,6 +191,14 @@ export async function listCandidateBriefs(
         eb('briefs.author_id', '=', scope.accountId),
         eb('briefs.iv_id', '=', scope.accountId),
         eb(
+          'briefs.id',
+          'in',
+          eb
+            .selectFrom('brief_verifications')
+            .select('brief_id')
+            .where('verifier_id', '=', scope.accountId),
+        ),
+        eb(
           'briefs.course_id',
           'in',
           eb
@@ -364,32 +371,52 @@ export async function unitOfCourse(
   return { criteria: criteria.map((c) => c.code), aims: aims.map((a) => a.code) };
 }
 
-export async function contactOf(db: DbOrTx, id: string) {
-  return db
+/** How to reach someone, and whether they may sign in to myBTEC at all. */
+export async function contactOf(
+  db: DbOrTx,
+  id: string,
+): Promise<
+  | { id: string; username: string; first_name: string; centre_id: string; canSignIn: boolean }
+  | undefined
+> {
+  const row = await db
     .selectFrom('accounts')
-    .select(['id', 'username', 'first_name'])
+    .select(['id', 'username', 'first_name', 'centre_id', 'mybtec_access'])
     .where('id', '=', id)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { mybtec_access: access, ...contact } = row;
+  return { ...contact, canSignIn: access === 1 };
 }
 
-/** Someone of the subject's team at a site, with the best rank they hold there (5 for a QN). */
-export interface TeamPerson extends PersonRef {
-  rank: number;
+/** Someone of the subject's team at a site, and whether they may sign in to myBTEC. */
+export interface TeamPerson extends EligiblePerson {
+  canSignIn: boolean;
 }
 
 /**
  * Whom a brief can name as its assessor or be sent to for verification: the subject's team at the
- * site (see `eligiblePeople`), each with the best rank they hold there (5 for a Quality Nominee).
+ * site (see `eligiblePeople`: approved roles and the site's Quality Nominees), each with whether
+ * their myBTEC access is ticked. Who of them fits is `src/domain`'s to say.
  */
 export async function subjectTeam(
   db: DbOrTx,
   scope: { centreId: string; siteId: string; subjectId: string },
 ): Promise<TeamPerson[]> {
-  return (await eligiblePeople(db, scope)).map((person) => ({
-    id: person.id,
-    name: person.name,
-    rank: person.qualityNominee ? TOP_RANK : person.role ? rankOf(person.role) : 0,
-  }));
+  const people = await eligiblePeople(db, scope);
+  if (people.length === 0) return [];
+  const allowed = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      people.map((p) => p.id),
+    )
+    .where('mybtec_access', '=', 1)
+    .execute();
+  const canSignIn = new Set(allowed.map((row) => row.id));
+  return people.map((person) => ({ ...person, canSignIn: canSignIn.has(person.id) }));
 }
 
 /** Course titles and unit numbers and titles, by id, for lists of briefs. */

@@ -741,7 +741,9 @@ export function registerBriefPages(
         request,
         saved.version > brief.version
           ? `Version ${saved.version} has been saved as a draft: send it to an Internal Verifier when it is ready`
-          : 'Your changes have been saved',
+          : saved.updatedAt === brief.updatedAt
+            ? 'You did not change anything, so nothing has been saved'
+            : 'Your changes have been saved',
       );
       return reply.redirect(pages.brief(brief.id), 303);
     } catch (error) {

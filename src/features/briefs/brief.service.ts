@@ -1,15 +1,20 @@
 import type { Clock } from '../../clock.js';
-import type { Db, Tx } from '../../db/connection.js';
-import { approvedRank, type Actor } from '../../domain/actor.js';
+import type { Db, DbOrTx, Tx } from '../../db/connection.js';
+import { buildActor, type Actor } from '../../domain/actor.js';
 import {
   briefProblems,
   briefTransition,
   CHECKLIST_ITEMS,
+  courseTakesNewBriefs,
   type BriefStatus,
   type ChecklistItem,
 } from '../../domain/briefs.js';
-import type { Action, Target } from '../../domain/permissions.js';
-import { rankOf } from '../../domain/roles.js';
+import {
+  mayAssessBrief,
+  maySendBriefTo,
+  type Action,
+  type Target,
+} from '../../domain/permissions.js';
 import { AppError, Conflict, InvalidInput, NotFound } from '../../errors.js';
 import { recordTeamAudit } from '../audit/audit.repository.js';
 import { findCourse, listCandidateCourses, type Course } from '../courses/course.repository.js';
@@ -32,6 +37,7 @@ import {
   type Brief,
   type BriefVersionContent,
   type PersonRef,
+  type TeamPerson,
 } from './brief.repository.js';
 
 export type BriefInput = Omit<BriefVersionContent, 'aims' | 'sources' | 'assessorId'> & {
@@ -49,6 +55,70 @@ export interface VerificationInput {
   targetDate?: string | null;
 }
 
+/** The content as it is stored: titles trimmed, codes without repeats, optional parts filled in. */
+function normalised(input: BriefInput): BriefVersionContent {
+  return {
+    title: input.title.trim(),
+    aims: [...new Set(input.aims ?? [])],
+    criteria: [...new Set(input.criteria)],
+    scenario: input.scenario,
+    tasks: input.tasks.map((task) => ({
+      title: task.title.trim(),
+      description: task.description,
+      criteria: [...new Set(task.criteria)],
+    })),
+    evidence: input.evidence,
+    sources: input.sources ?? '',
+    issueDate: input.issueDate,
+    handInDate: input.handInDate,
+    assessorId: input.assessorId ?? null,
+  };
+}
+
+/** Whether two contents say the same thing, field by field (key order aside). */
+function sameContent(a: BriefVersionContent, b: BriefVersionContent): boolean {
+  const canonical = (c: BriefVersionContent) =>
+    JSON.stringify([
+      c.title,
+      c.aims,
+      c.criteria,
+      c.scenario,
+      c.tasks.map((task) => [task.title, task.description, task.criteria]),
+      c.evidence,
+      c.sources,
+      c.issueDate,
+      c.handInDate,
+      c.assessorId,
+    ]);
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * Someone of the subject's team as an actor of that site and subject only (their approved role
+ * there, or Quality Nominee of the site), for `src/domain` to judge them as an assessor or IV.
+ */
+function teamActor(
+  person: TeamPerson,
+  scope: { centreId: string; siteId: string; subjectId: string },
+): Actor {
+  return buildActor({
+    accountId: person.id,
+    name: person.name,
+    centreId: scope.centreId,
+    qnSiteIds: person.qualityNominee ? [scope.siteId] : [],
+    grants: person.role
+      ? [
+          {
+            siteId: scope.siteId,
+            subjectId: scope.subjectId,
+            role: person.role,
+            status: 'approved',
+          },
+        ]
+      : [],
+  });
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const validDate = (value: string) =>
   ISO_DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
@@ -64,7 +134,11 @@ export function createBriefService(deps: {
   db: Db;
   clock: Clock;
   baseUrl: string;
-  loadActor: (person: { id: string; name: string; centreId: string }) => Promise<Actor>;
+  /** The person's roles; inside a transaction, read through it. */
+  loadActor: (
+    person: { id: string; name: string; centreId: string },
+    trx?: DbOrTx,
+  ) => Promise<Actor>;
 }) {
   const { db, clock, baseUrl } = deps;
   const authorise = createAuthoriser(db);
@@ -74,7 +148,10 @@ export function createBriefService(deps: {
   const link = (id: string) => `${baseUrl}/assignments/${id}`;
 
   async function targetOf(
-    brief: Pick<Brief, 'centreId' | 'siteId' | 'subjectId' | 'author' | 'iv' | 'status'>,
+    brief: Pick<
+      Brief,
+      'centreId' | 'siteId' | 'subjectId' | 'author' | 'iv' | 'status' | 'verifications'
+    >,
     course?: Course,
   ): Promise<Target> {
     return {
@@ -85,6 +162,7 @@ export function createBriefService(deps: {
       briefAuthorId: brief.author.id,
       briefApproved: brief.status === 'approved',
       ...(brief.iv ? { briefIvId: brief.iv.id } : {}),
+      briefVerifierIds: brief.verifications.map((record) => record.verifier.id),
       ...(course
         ? {
             courseLeaderIds: course.leaders.map((p) => p.id),
@@ -118,34 +196,21 @@ export function createBriefService(deps: {
     return course;
   }
 
+  /** What is wrong with some content for a brief of this course and unit, read through `conn`. */
   async function checkContent(
+    conn: DbOrTx,
     course: Course,
     unitId: string,
     input: BriefInput,
   ): Promise<{ content: BriefVersionContent; problems: Record<string, string> }> {
-    const unit = await unitOfCourse(db, course.id, unitId);
+    const unit = await unitOfCourse(conn, course.id, unitId);
     const problems: Record<string, string> = {};
     if (!unit) problems.unitId = 'Select a unit of this course';
     if (!validDate(input.issueDate))
       problems.issueDate = 'Enter a real issue date, like 2026-10-05';
     if (!validDate(input.handInDate))
       problems.handInDate = 'Enter a real hand-in date, like 2026-11-20';
-    const content: BriefVersionContent = {
-      title: input.title.trim(),
-      aims: [...new Set(input.aims ?? [])],
-      criteria: [...new Set(input.criteria)],
-      scenario: input.scenario,
-      tasks: input.tasks.map((task) => ({
-        title: task.title.trim(),
-        description: task.description,
-        criteria: [...new Set(task.criteria)],
-      })),
-      evidence: input.evidence,
-      sources: input.sources ?? '',
-      issueDate: input.issueDate,
-      handInDate: input.handInDate,
-      assessorId: input.assessorId ?? null,
-    };
+    const content = normalised(input);
     if (unit) {
       const unknownAims = content.aims.filter((aim) => !unit.aims.includes(aim));
       if (unknownAims.length > 0)
@@ -154,18 +219,8 @@ export function createBriefService(deps: {
         problems[field] ??= message;
     }
     if (content.assessorId) {
-      const assessor = await contactOf(db, content.assessorId);
-      const candidate =
-        assessor &&
-        (await deps.loadActor({
-          id: assessor.id,
-          name: assessor.first_name,
-          centreId: course.centreId,
-        }));
-      if (
-        !candidate ||
-        approvedRank(candidate, course.siteId, course.subjectId) < rankOf('assessor')
-      ) {
+      const person = (await subjectTeam(conn, course)).find((p) => p.id === content.assessorId);
+      if (!person || !mayAssessBrief(teamActor(person, course), course)) {
         problems.assessorId =
           'The assessor must hold an approved Assessor role or above in this subject';
       }
@@ -173,6 +228,14 @@ export function createBriefService(deps: {
     // With an unreadable issue date, "hand-in must be after the issue date" would only confuse.
     if (problems.issueDate && validDate(input.handInDate)) delete problems.handInDate;
     return { content, problems };
+  }
+
+  /** Refuses a new brief for an archived course. */
+  function takesNewBriefs(course: Course): void {
+    if (!courseTakesNewBriefs(course.status))
+      throw new Conflict(
+        `${course.title} has been archived: new assignment briefs cannot be written for an archived course.`,
+      );
   }
 
   async function create(
@@ -187,7 +250,8 @@ export function createBriefService(deps: {
       subjectId: course.subjectId,
       subjectName: await subjectName(course.subjectId),
     });
-    const { content, problems } = await checkContent(course, input.unitId, input);
+    takesNewBriefs(course);
+    const { content, problems } = await checkContent(db, course, input.unitId, input);
     if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
     const now = clock.now();
     const id = await db.transaction().execute(async (trx) => {
@@ -237,7 +301,11 @@ export function createBriefService(deps: {
     return (await loadFor(actor, id, 'brief.view')).brief;
   }
 
-  /** Editing a draft changes it; editing a returned or approved brief makes the next version. */
+  /**
+   * Editing a draft changes it; editing a returned or approved brief makes the next version. An
+   * edit that changes nothing saves nothing (an approved brief stays approved). Permission, then
+   * state, then content, all read under the brief's row lock.
+   */
   async function update(
     actor: Actor,
     id: string,
@@ -245,17 +313,17 @@ export function createBriefService(deps: {
     ip: string,
   ): Promise<Brief> {
     await subjects();
-    const { brief, course } = await loadFor(actor, id, 'brief.edit');
-    const input: BriefInput = { ...brief.current, ...changes };
-    const { content, problems } = await checkContent(course, brief.unitId, input);
-    if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
     await db.transaction().execute(async (trx) => {
-      const { brief: locked } = await loadFor(actor, id, 'brief.edit', trx, true);
+      const { brief: locked, course } = await loadFor(actor, id, 'brief.edit', trx, true);
       const next = briefTransition(locked.status, 'edit');
       if (!next)
         throw new Conflict(
           'This brief is awaiting verification: it cannot be changed until the Internal Verifier has answered.',
         );
+      const input: BriefInput = { ...locked.current, ...changes };
+      const { content, problems } = await checkContent(trx, course, locked.unitId, input);
+      if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
+      if (sameContent(content, normalised(locked.current))) return;
       const now = clock.now();
       if (next.newVersion) {
         await insertVersion(trx, id, locked.version + 1, content, actor.accountId, now);
@@ -288,24 +356,12 @@ export function createBriefService(deps: {
     return (await findBrief(db, id)) as Brief;
   }
 
-  /** Sends a draft to an Internal Verifier of the subject (never its author); needs an approved role. */
+  /**
+   * Sends a draft to an Internal Verifier of the subject (never its author) who can sign in; needs
+   * an approved role. Permission, then state, then the IV chosen, all under the brief's row lock.
+   */
   async function submit(actor: Actor, id: string, ivId: string, ip: string): Promise<Brief> {
     await subjects();
-    const { brief } = await loadFor(actor, id, 'brief.submit');
-    const iv = await contactOf(db, ivId);
-    const ivActor =
-      iv && (await deps.loadActor({ id: iv.id, name: iv.first_name, centreId: actor.centreId }));
-    if (
-      !iv ||
-      !ivActor ||
-      ivActor.centreId !== brief.centreId ||
-      iv.id === brief.author.id ||
-      approvedRank(ivActor, brief.siteId, brief.subjectId) < rankOf('internal_verifier')
-    ) {
-      throw new InvalidInput({
-        ivId: `Choose an Internal Verifier of ${await subjectName(brief.subjectId)} other than the author`,
-      });
-    }
     await db.transaction().execute(async (trx) => {
       const { brief: locked } = await loadFor(actor, id, 'brief.submit', trx, true);
       const next = briefTransition(locked.status, 'submit');
@@ -313,6 +369,15 @@ export function createBriefService(deps: {
         throw new Conflict(
           `This brief is ${locked.status.replace('_', ' ')}: only a draft can be sent for verification. Edit it first.`,
         );
+      const iv = ivId === '' ? undefined : await contactOf(trx, ivId);
+      const ivActor =
+        iv &&
+        (await deps.loadActor({ id: iv.id, name: iv.first_name, centreId: iv.centre_id }, trx));
+      if (!iv || !ivActor || !maySendBriefTo(ivActor, iv.canSignIn, await targetOf(locked))) {
+        throw new InvalidInput({
+          ivId: `Choose an Internal Verifier of ${await subjectName(locked.subjectId)} other than the author, who can sign in to myBTEC`,
+        });
+      }
       const now = clock.now();
       if (!(await changeBriefStatus(trx, id, locked.status, { status: next.to, ivId }, now)))
         throw new Conflict('This brief has just been changed by someone else.');
@@ -467,7 +532,7 @@ export function createBriefService(deps: {
     );
     const courses: Course[] = [];
     let refusal: AppError | undefined;
-    for (const course of candidates.filter((c) => c.status !== 'archived')) {
+    for (const course of candidates.filter((c) => courseTakesNewBriefs(c.status))) {
       try {
         await authorise(actor, 'brief.create', {
           centreId: course.centreId,
@@ -493,6 +558,7 @@ export function createBriefService(deps: {
       subjectId: course.subjectId,
       subjectName: await subjectName(course.subjectId),
     });
+    takesNewBriefs(course);
     return course;
   }
 
@@ -510,15 +576,15 @@ export function createBriefService(deps: {
   async function assessorChoices(course: Course): Promise<PersonRef[]> {
     const team = await subjectTeam(db, course);
     return team
-      .filter((p) => p.rank >= rankOf('assessor'))
+      .filter((p) => mayAssessBrief(teamActor(p, course), course))
       .map(({ id: personId, name }) => ({ id: personId, name }));
   }
 
-  /** Whom a brief can be sent to (as `submit` will accept): an approved IV or above, not its author. */
+  /** Whom a brief can be sent to (as `submit` will accept): see `maySendBriefTo`. */
   async function verifierChoices(brief: Brief): Promise<PersonRef[]> {
-    const team = await subjectTeam(db, brief);
+    const [team, target] = await Promise.all([subjectTeam(db, brief), targetOf(brief)]);
     return team
-      .filter((p) => p.rank >= rankOf('internal_verifier') && p.id !== brief.author.id)
+      .filter((p) => maySendBriefTo(teamActor(p, brief), p.canSignIn, target))
       .map(({ id: personId, name }) => ({ id: personId, name }));
   }
 
@@ -542,7 +608,7 @@ export function createBriefService(deps: {
     input: BriefInput,
   ): Promise<Record<string, string>> {
     const course = await courseInCentre(actor, courseId);
-    return (await checkContent(course, unitId, input)).problems;
+    return (await checkContent(db, course, unitId, input)).problems;
   }
 
   /** Refuses, with the sentence `decide()` gives, unless the actor may do the action on the brief. */
