@@ -3,6 +3,9 @@ import { buildActor } from './actor.js';
 import {
   courseProblems,
   courseRoleRefusal,
+  courseRolesFor,
+  heldRank,
+  keepsLeadingClone,
   isAcademicYear,
   nextAcademicYear,
   type CourseRole,
@@ -96,6 +99,57 @@ describe('courseRoleRefusal', () => {
       'Pat Person cannot be added as Teacher: they must be an approved Teacher or above in Sport',
     );
     expect(courseRoleRefusal(cl, 's2', 'business', 'Business', 'teacher')).toBeDefined();
+  });
+});
+
+describe('courseRolesFor and heldRank', () => {
+  it.each([
+    [
+      { role: 'lead_internal_verifier', qualityNominee: false },
+      ['course_leader', 'internal_verifier', 'assessor', 'teacher'],
+    ],
+    [
+      { role: 'course_leader', qualityNominee: false },
+      ['course_leader', 'internal_verifier', 'assessor', 'teacher'],
+    ],
+    [
+      { role: 'internal_verifier', qualityNominee: false },
+      ['internal_verifier', 'assessor', 'teacher'],
+    ],
+    [{ role: 'assessor', qualityNominee: false }, ['assessor', 'teacher']],
+    [{ role: 'teacher', qualityNominee: false }, ['teacher']],
+    [
+      { role: null, qualityNominee: true },
+      ['course_leader', 'internal_verifier', 'assessor', 'teacher'],
+    ],
+    [
+      { role: 'teacher', qualityNominee: true },
+      ['course_leader', 'internal_verifier', 'assessor', 'teacher'],
+    ],
+    [{ role: null, qualityNominee: false }, []],
+  ] as const)('%j may be put on a course as %j', (person, roles) => {
+    expect(courseRolesFor(heldRank(person))).toEqual(roles);
+  });
+});
+
+describe('keepsLeadingClone', () => {
+  const leader = (grants: { role: Role; status: 'approved' | 'pending' }[]) =>
+    buildActor({
+      accountId: 'p',
+      name: 'Pat Person',
+      centreId: 'c',
+      qnSiteIds: [],
+      grants: grants.map((g) => ({ siteId: 's1', subjectId: 'business', ...g })),
+    });
+  it.each([
+    ['an approved Course Leader', [{ role: 'course_leader', status: 'approved' }], true],
+    ['a pending Course Leader', [{ role: 'course_leader', status: 'pending' }], true],
+    ['an approved LIV', [{ role: 'lead_internal_verifier', status: 'approved' }], true],
+    ['someone now only a Teacher', [{ role: 'teacher', status: 'approved' }], false],
+    ['someone whose role was taken back', [], false],
+  ] as const)('%s → %s', (_name, grants, keeps) => {
+    expect(keepsLeadingClone(leader([...grants]), 's1', 'business')).toBe(keeps);
+    expect(keepsLeadingClone(leader([...grants]), 's2', 'business')).toBe(false);
   });
 });
 

@@ -105,6 +105,43 @@ forEachDatabase('courses API', (kind) => {
   };
   const auditOf = (action: string) =>
     t.db.selectFrom('audit_events').selectAll().where('action', '=', action).execute();
+  /** The one audit row of that action: who, on what, and its details. */
+  const onlyAudit = async (action: string) => {
+    const rows = await auditOf(action);
+    expect(rows).toHaveLength(1);
+    const row = rows[0] as (typeof rows)[number];
+    return {
+      actor: row.actor_id,
+      target: `${row.target_type}:${row.target_id ?? ''}`,
+      place: `${row.site_id ?? ''}:${row.subject_id ?? ''}`,
+      details: JSON.parse(row.details) as Record<string, unknown>,
+    };
+  };
+  const mailTo = (person: BuiltAccount) =>
+    t.db
+      .selectFrom('outbox')
+      .select(['subject', 'body_text'])
+      .where('to_address', '=', person.username)
+      .orderBy('created_at')
+      .execute();
+  const teamOf = async (courseId: string) =>
+    Object.fromEntries(
+      (
+        await t.db
+          .selectFrom('course_team')
+          .select(['account_id', 'role'])
+          .where('course_id', '=', courseId)
+          .execute()
+      ).map((r) => [r.account_id, r.role]),
+    );
+  const revoke = (person: BuiltAccount) =>
+    t.db
+      .updateTable('claims')
+      .set({ status: 'revoked' })
+      .where('claimant_id', '=', person.id)
+      .execute();
+  const putTeam = async (who: BuiltAccount, courseId: string, body: Record<string, unknown>) =>
+    (await as(who)).api('PUT', url(paths.api.courseTeam, courseId), body);
   const errorOf = (response: { json(): unknown }) => (response.json() as ErrorJson).error;
 
   describe('creating', () => {
@@ -123,7 +160,16 @@ forEachDatabase('courses API', (kind) => {
         .where('id', '=', course.id)
         .executeTakeFirstOrThrow();
       expect(row.status).toBe('draft');
-      expect(await auditOf('course.created')).toHaveLength(1);
+      expect(await onlyAudit('course.created')).toEqual({
+        actor: leader.id,
+        target: `course:${course.id}`,
+        place: `${site0()}:business`,
+        details: {
+          title: 'Business Extended Certificate',
+          qualificationId: QUAL,
+          unitIds: [...MANDATORY, OPTIONAL],
+        },
+      });
     });
 
     it('lets a pending Course Leader create a draft', async () => {
@@ -281,6 +327,64 @@ forEachDatabase('courses API', (kind) => {
       expect((await agent.api('DELETE', url(paths.api.course, confirmed.id))).statusCode).toBe(409);
     });
 
+    it('records who deleted and who archived which course', async () => {
+      const agent = await as(leader);
+      const draft = await created(agent);
+      await agent.api('DELETE', url(paths.api.course, draft.id));
+      expect(await onlyAudit('course.deleted')).toEqual({
+        actor: leader.id,
+        target: `course:${draft.id}`,
+        place: `${site0()}:business`,
+        details: { title: 'Business Extended Certificate' },
+      });
+      const confirmed = await created(agent);
+      await agent.api('POST', url(paths.api.courseConfirm, confirmed.id));
+      await (await as(liv)).api('DELETE', url(paths.api.course, confirmed.id));
+      expect(await onlyAudit('course.archived')).toMatchObject({
+        actor: liv.id,
+        target: `course:${confirmed.id}`,
+      });
+    });
+
+    it('refuses to delete a draft that has assignment briefs, saying why, and changes nothing', async () => {
+      const agent = await as(leader);
+      const draft = await created(agent);
+      const brief = await agent.api('POST', paths.api.briefs, {
+        courseId: draft.id,
+        unitId: OPTIONAL,
+        title: 'Planning a charity event',
+        criteria: ['A.P1'],
+        scenario: 'You work for an events company.',
+        tasks: [{ title: 'Research', description: 'Explore types of events.', criteria: ['A.P1'] }],
+        evidence: 'A report.',
+        issueDate: '2026-10-05',
+        handInDate: '2026-11-20',
+      });
+      expect(brief.statusCode, brief.body).toBe(201);
+      for (const who of [leader, liv]) {
+        const refused = await (await as(who)).api('DELETE', url(paths.api.course, draft.id));
+        expect(refused.statusCode).toBe(409);
+        expect(errorOf(refused)).toEqual({
+          code: 'conflict',
+          message:
+            'This course has assignment briefs, so it cannot be deleted. Confirm it, then archive it instead.',
+        });
+      }
+      expect(
+        (
+          await t.db
+            .selectFrom('courses')
+            .select('status')
+            .where('id', '=', draft.id)
+            .executeTakeFirst()
+        )?.status,
+      ).toBe('draft');
+      expect(await auditOf('course.deleted')).toHaveLength(0);
+      // Once confirmed, it is archived as usual.
+      await agent.api('POST', url(paths.api.courseConfirm, draft.id));
+      expect((await agent.api('DELETE', url(paths.api.course, draft.id))).statusCode).toBe(204);
+    });
+
     it('needs an approved role to archive, but a pending Course Leader may delete their draft', async () => {
       const pending = await as(pendingLeader);
       const draft = await created(pending);
@@ -315,7 +419,64 @@ forEachDatabase('courses API', (kind) => {
         clonedFromId: course.id,
       });
       expect(copy.id).not.toBe(course.id);
-      expect(await auditOf('course.cloned')).toHaveLength(1);
+      expect(await onlyAudit('course.cloned')).toEqual({
+        actor: leader.id,
+        target: `course:${copy.id}`,
+        place: `${site0()}:business`,
+        details: { from: course.id, team: { [leader.id]: 'course_leader' }, dropped: [] },
+      });
+    });
+
+    it('clones for the LIV with the same leaders and the members who still hold their role, and emails them', async () => {
+      const assessor = await buildAccount(t.db, centre, { first: 'Asa', last: 'Assessor' });
+      await buildClaim(t.db, { account: assessor, subjectId: 'business', role: 'assessor' });
+      const course = await created(await as(leader));
+      const team = await putTeam(leader, course.id, {
+        members: [
+          { accountId: teacher.id, role: 'teacher' },
+          { accountId: assessor.id, role: 'assessor' },
+        ],
+      });
+      expect(team.statusCode).toBe(200);
+      await revoke(assessor);
+      const before = {
+        leader: (await mailTo(leader)).length,
+        teacher: (await mailTo(teacher)).length,
+      };
+
+      const response = await (await as(liv)).api('POST', url(paths.api.courseClone, course.id));
+      expect(response.statusCode).toBe(201);
+      const copy = (response.json() as { course: CourseJson }).course;
+      expect(copy.leaders.map((l) => l.id)).toEqual([leader.id]); // the LIV does not become one
+      expect(await teamOf(copy.id)).toEqual({
+        [leader.id]: 'course_leader',
+        [teacher.id]: 'teacher',
+      });
+      expect((await onlyAudit('course.cloned')).details).toEqual({
+        from: course.id,
+        team: { [leader.id]: 'course_leader', [teacher.id]: 'teacher' },
+        dropped: [assessor.id],
+      });
+      const leaderMail = (await mailTo(leader)).slice(before.leader);
+      const teacherMail = (await mailTo(teacher)).slice(before.teacher);
+      expect(leaderMail.map((m) => m.subject)).toEqual([
+        'You have been added to the course Business Extended Certificate',
+      ]);
+      expect(leaderMail[0]?.body_text).toContain('(Business, 2027/28) as Course Leader');
+      expect(teacherMail[0]?.body_text).toContain('as Teacher');
+      expect(await mailTo(assessor)).toHaveLength(1); // the first time only, not for the copy
+    });
+
+    it('makes the person cloning its leader when no leader of the course still holds the role', async () => {
+      const course = await created(await as(otherLeader));
+      await revoke(otherLeader);
+      const response = await (await as(liv)).api('POST', url(paths.api.courseClone, course.id));
+      expect(response.statusCode).toBe(201);
+      const copy = (response.json() as { course: CourseJson }).course;
+      expect(copy.leaders.map((l) => l.id)).toEqual([liv.id]);
+      expect((await onlyAudit('course.cloned')).details).toMatchObject({
+        dropped: [otherLeader.id],
+      });
     });
   });
 
@@ -354,6 +515,135 @@ forEachDatabase('courses API', (kind) => {
         members: [{ accountId: teacher.id, role: 'teacher' }],
       });
       expect(unchanged.statusCode).toBe(200);
+    });
+
+    it('lets the LIV add a Teacher to a course whose leader holds only a pending claim', async () => {
+      const course = await created(await as(pendingLeader));
+      const response = await putTeam(liv, course.id, {
+        members: [{ accountId: teacher.id, role: 'teacher' }],
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(await teamOf(course.id)).toEqual({
+        [pendingLeader.id]: 'course_leader',
+        [teacher.id]: 'teacher',
+      });
+      // Sending the pending leader back unchanged is no change to check either.
+      const again = await putTeam(liv, course.id, {
+        leaderIds: [pendingLeader.id],
+        members: [
+          { accountId: teacher.id, role: 'teacher' },
+          { accountId: otherLeader.id, role: 'internal_verifier' },
+        ],
+      });
+      expect(again.statusCode, again.body).toBe(200);
+      // Making them leader anew is checked: the claim is still pending.
+      const other = await created(await as(leader));
+      const refused = await putTeam(liv, other.id, { leaderIds: [leader.id, pendingLeader.id] });
+      expect(errorOf(refused).fields?.['leaderIds.1']).toContain(
+        'Penny Pending cannot be added as Course Leader',
+      );
+    });
+
+    it('keeps a member whose role was taken back while the team changes around them, but checks a new role', async () => {
+      const course = await created(await as(leader));
+      await putTeam(leader, course.id, { members: [{ accountId: teacher.id, role: 'teacher' }] });
+      await revoke(teacher);
+      const kept = await putTeam(leader, course.id, {
+        members: [
+          { accountId: teacher.id, role: 'teacher' },
+          { accountId: otherLeader.id, role: 'assessor' },
+        ],
+      });
+      expect(kept.statusCode, kept.body).toBe(200);
+      expect(await teamOf(course.id)).toEqual({
+        [leader.id]: 'course_leader',
+        [teacher.id]: 'teacher',
+        [otherLeader.id]: 'assessor',
+      });
+      const moved = await putTeam(leader, course.id, {
+        members: [
+          { accountId: teacher.id, role: 'assessor' },
+          { accountId: otherLeader.id, role: 'assessor' },
+        ],
+      });
+      expect(moved.statusCode).toBe(400);
+      expect(errorOf(moved).fields?.['members.0']).toBe(
+        'Tess Teacher cannot be added as Assessor: they must be an approved Assessor or above in Business',
+      );
+    });
+
+    it('emails whoever is removed, and records who changed what', async () => {
+      const course = await created(await as(leader));
+      await putTeam(leader, course.id, { members: [{ accountId: teacher.id, role: 'teacher' }] });
+      const response = await putTeam(liv, course.id, {
+        leaderIds: [otherLeader.id],
+        members: [],
+      });
+      expect(response.statusCode).toBe(200);
+      const [removedMail] = (await mailTo(teacher)).slice(1);
+      expect(removedMail?.subject).toBe(
+        'You have been removed from the course Business Extended Certificate',
+      );
+      expect(removedMail?.body_text).toContain(
+        'Liv Lead has removed you from the course Business Extended Certificate (Business, 2026/27).',
+      );
+      expect((await mailTo(leader)).map((m) => m.subject)).toEqual([
+        'You have been removed from the course Business Extended Certificate',
+      ]);
+      const rows = await auditOf('course.team_changed');
+      expect(rows).toHaveLength(2);
+      const last = rows.find((r) => r.actor_id === liv.id);
+      expect(last).toMatchObject({
+        target_type: 'course',
+        target_id: course.id,
+        site_id: site0(),
+        subject_id: 'business',
+      });
+      expect(JSON.parse(last?.details ?? '{}')).toEqual({
+        added: { [otherLeader.id]: 'course_leader' },
+        removed: expect.arrayContaining([leader.id, teacher.id]) as unknown,
+      });
+    });
+
+    it('lets the QN change the leaders; a pending LIV gets role_not_approved', async () => {
+      const course = await created(await as(leader));
+      const byQn = await putTeam(qn, course.id, { leaderIds: [otherLeader.id] });
+      expect(byQn.statusCode).toBe(200);
+      expect(await teamOf(course.id)).toEqual({ [otherLeader.id]: 'course_leader' });
+
+      const pendingLiv = await buildAccount(t.db, centre, { first: 'Lee', last: 'Later' });
+      await buildClaim(t.db, {
+        account: pendingLiv,
+        subjectId: 'business',
+        role: 'lead_internal_verifier',
+        status: 'pending',
+      });
+      const refused = await putTeam(pendingLiv, course.id, { leaderIds: [leader.id] });
+      expect(refused.statusCode).toBe(403);
+      expect(errorOf(refused).code).toBe('role_not_approved');
+      expect(errorOf(refused).message).toContain(
+        'Your claim to be a Lead Internal Verifier in Business has not been approved yet: adding or removing Course Leaders needs an approved role',
+      );
+      expect(await teamOf(course.id)).toEqual({ [otherLeader.id]: 'course_leader' });
+    });
+
+    it('needs an approved role to change the team: a pending leader of the course gets role_not_approved', async () => {
+      const pendingCourse = await created(await as(pendingLeader));
+      const refused = await putTeam(pendingLeader, pendingCourse.id, {
+        members: [{ accountId: teacher.id, role: 'teacher' }],
+      });
+      expect(refused.statusCode).toBe(403);
+      expect(errorOf(refused).code).toBe('role_not_approved');
+      expect(errorOf(refused).message).toContain('Liv Lead');
+      expect(await teamOf(pendingCourse.id)).toEqual({ [pendingLeader.id]: 'course_leader' });
+      // Sending the team unchanged is only reading it.
+      expect((await putTeam(pendingLeader, pendingCourse.id, {})).statusCode).toBe(200);
+
+      const approvedCourse = await created(await as(leader));
+      const allowed = await putTeam(leader, approvedCourse.id, {
+        members: [{ accountId: teacher.id, role: 'teacher' }],
+      });
+      expect(allowed.statusCode).toBe(200);
     });
 
     it('refuses people whose approved role is too junior, or who are only pending', async () => {
@@ -428,6 +718,24 @@ forEachDatabase('courses API', (kind) => {
       expect(filtered.courses).toHaveLength(1);
       const bad = await (await as(liv)).get(`${paths.api.courses}?status=finished`);
       expect(bad.statusCode).toBe(400);
+      const first = all.courses.find((c) => c.academicYear === '2026/27') as CourseJson;
+      await (await as(liv)).api('POST', url(paths.api.courseConfirm, first.id));
+      const confirmed = (
+        await (await as(liv)).get(`${paths.api.courses}?status=confirmed`)
+      ).json() as { courses: CourseJson[] };
+      expect(confirmed.courses.map((c) => c.id)).toEqual([first.id]);
+      const drafts = (await (await as(liv)).get(`${paths.api.courses}?status=draft`)).json() as {
+        courses: CourseJson[];
+      };
+      expect(drafts.courses.map((c) => c.academicYear)).toEqual(['2025/26']);
+      const business = (
+        await (await as(qn)).get(`${paths.api.courses}?subjectId=business`)
+      ).json() as { courses: CourseJson[] };
+      expect(business.courses).toHaveLength(2);
+      const sport = (await (await as(qn)).get(`${paths.api.courses}?subjectId=sport`)).json() as {
+        courses: CourseJson[];
+      };
+      expect(sport.courses).toEqual([]);
     });
   });
 });

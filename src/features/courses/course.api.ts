@@ -206,7 +206,9 @@ export function registerCourseApi(app: FastifyInstance, deps: { courses: CourseS
     },
     async (request, reply) =>
       reply.code(201).send({
-        course: presentCourse(await courses.clone(actorOf(request), idOf(request), request.ip)),
+        course: presentCourse(
+          (await courses.clone(actorOf(request), idOf(request), request.ip)).course,
+        ),
       }),
   );
 

@@ -389,6 +389,82 @@ forEachDatabase('Courses pages', (kind) => {
       });
       expect((await agent.get(pages.course(copyId))).body).toContain('This is a new draft');
     });
+
+    it('says who was not copied to the team of a clone, as they no longer hold the role', async () => {
+      const agent = await as(leader);
+      const id = await createThroughPage(agent);
+      await agent.form(pages.team(id), {
+        [`member-${teacher.id}`]: 'teacher',
+        [`member-${otherTeacher.id}`]: 'teacher',
+      });
+      await t.db
+        .updateTable('claims')
+        .set({ status: 'revoked' })
+        .where('claimant_id', '=', otherTeacher.id)
+        .execute();
+      const cloned = await agent.form(pages.clone(id), {});
+      expect(cloned.statusCode).toBe(303);
+      const page = textOf((await agent.get(cloned.headers.location as string)).body);
+      expect(page).toContain(
+        'Not copied to its team, as they no longer hold the role in Business: Otto Outside (Teacher).',
+      );
+      expect(page).toContain('Tess Teacher');
+    });
+
+    it('does not delete a draft that has assignment briefs, and says why', async () => {
+      const agent = await as(leader);
+      const id = await createThroughPage(agent);
+      const brief = await agent.api('POST', paths.api.briefs, {
+        courseId: id,
+        unitId: UNIT(4),
+        title: 'Planning a charity event',
+        criteria: ['A.P1'],
+        scenario: 'You work for an events company.',
+        tasks: [{ title: 'Research', description: 'Explore types of events.', criteria: ['A.P1'] }],
+        evidence: 'A report.',
+        issueDate: '2026-10-05',
+        handInDate: '2026-11-20',
+      });
+      expect(brief.statusCode).toBe(201);
+      const why =
+        'This course has assignment briefs, so it cannot be deleted. Confirm it, then archive it instead.';
+      const ask = await agent.get(pages.remove(id));
+      expect(ask.statusCode).toBe(409);
+      expect(headingsOf(ask.body)).toEqual(['Business Extended Certificate']);
+      expect(textOf(ask.body)).toContain(why);
+      const posted = await agent.form(pages.remove(id), {});
+      expect(posted.statusCode).toBe(409);
+      expect(textOf(posted.body)).toContain(why);
+      expect(posted.body).toContain('href="#course-actions"');
+      expect((await courseRow(id))?.status).toBe('draft');
+      expect(await auditOf('course.deleted')).toHaveLength(0);
+    });
+  });
+
+  describe('refusals say why, as decide() gives it', () => {
+    it('tells a Teacher on the team who may edit, and a pending leader what approval is missing', async () => {
+      const id = await createThroughPage(await as(leader));
+      await putOnTeam(id, teacher, 'teacher');
+      const edit = await (await as(teacher)).get(pages.edit(id));
+      expect(edit.statusCode).toBe(403);
+      expect(textOf(edit.body)).toContain(
+        'Only a Course Leader or above in Business can edit this course — ask Liv Lead, your Lead Internal Verifier',
+      );
+
+      const agent = await as(pendingLeader);
+      const own = await createThroughPage(agent);
+      const team = await agent.get(pages.team(own));
+      expect(team.statusCode).toBe(403);
+      expect(textOf(team.body)).toContain(
+        'Your claim to be a Course Leader in Business has not been approved yet: adding or removing course team members needs an approved role — ask Liv Lead, your Lead Internal Verifier',
+      );
+      await (await as(liv)).form(pages.confirm(own), {});
+      const archive = await agent.get(pages.remove(own));
+      expect(archive.statusCode).toBe(403);
+      expect(textOf(archive.body)).toContain(
+        'has not been approved yet: archiving a course needs an approved role',
+      );
+    });
   });
 
   describe('the course team', () => {
@@ -462,6 +538,28 @@ forEachDatabase('Courses pages', (kind) => {
         .where('role', '=', 'course_leader')
         .execute();
       expect(leaders.map((l) => l.account_id).sort()).toEqual([leader.id, liv.id].sort());
+    });
+
+    it('lets the LIV add a Teacher to a course whose leader holds only a pending claim', async () => {
+      const id = await createThroughPage(await as(pendingLeader));
+      const agent = await as(liv);
+      const screen = await agent.get(pages.team(id));
+      expect(screen.body).toContain(`id="leader-${pendingLeader.id}"`);
+      const saved = await agent.form(pages.team(id), {
+        leaderIds: [pendingLeader.id],
+        [`member-${teacher.id}`]: 'teacher',
+      });
+      expect(saved.statusCode, textOf(saved.body).slice(0, 3000)).toBe(303);
+      const team = await t.db
+        .selectFrom('course_team')
+        .select(['account_id', 'role'])
+        .where('course_id', '=', id)
+        .orderBy('role')
+        .execute();
+      expect(team).toEqual([
+        { account_id: pendingLeader.id, role: 'course_leader' },
+        { account_id: teacher.id, role: 'teacher' },
+      ]);
     });
 
     it('refuses the team screen to a Teacher on the course', async () => {

@@ -264,6 +264,16 @@ export async function deleteDraftCourse(db: DbOrTx, id: string): Promise<boolean
   return Number(result.numDeletedRows) === 1;
 }
 
+/** How many assignment briefs are written for the course (they keep it from being deleted). */
+export async function countBriefsOfCourse(db: DbOrTx, courseId: string): Promise<number> {
+  const row = await db
+    .selectFrom('briefs')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('course_id', '=', courseId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** People of the centre with their username, for emails and for the team pickers. */
 export async function peopleOfCentre(db: DbOrTx, centreId: string, ids: readonly string[]) {
   if (ids.length === 0) return [];

@@ -3,12 +3,14 @@ import type { Actor } from '../../domain/actor.js';
 import {
   COURSE_MEMBER_ROLES,
   COURSE_STATUSES,
+  courseRolesFor,
+  heldRank,
   isAcademicYear,
   type CourseMemberRole,
   type CourseStatus,
 } from '../../domain/courses.js';
 import { decide, type Action } from '../../domain/permissions.js';
-import { rankOf, roleName, TOP_RANK } from '../../domain/roles.js';
+import { roleName } from '../../domain/roles.js';
 import { AppError, Conflict, Forbidden, InvalidInput } from '../../errors.js';
 import { asForm, list, text, type FormBody } from '../../http/forms.js';
 import { render } from '../../http/views.js';
@@ -39,7 +41,6 @@ const MEMBER_ROLE_NAME: Record<CourseMemberRole, string> = {
   assessor: 'Assessor',
   teacher: 'Teacher',
 };
-const COURSE_LEADER_RANK = rankOf('course_leader');
 
 /** The order of the course form's fields, so the error summary reads top to bottom. */
 const FORM_FIELDS = ['title', 'academicYear', 'startDate', 'endDate', 'unitIds'];
@@ -630,13 +631,10 @@ export function registerCoursePages(
 
   // --- Edit -------------------------------------------------------------------------------------
 
-  /** The course, if the actor may edit it now (a draft); else the refusal. */
+  /** The course, if the actor may edit it now (a draft); else the refusal `decide()` gave. */
   async function editable(actor: Actor, id: string) {
     const course = await courses.get(actor, id);
-    if (!(await courses.may(actor, 'course.edit', course)))
-      throw new Forbidden(
-        'Only a Course Leader of this course, a Lead Internal Verifier or the Quality Nominee can edit this course.',
-      );
+    await courses.authoriseOn(actor, 'course.edit', course);
     if (course.status !== 'draft')
       throw new Conflict(
         `This course is ${course.status}: only a draft can be edited. Clone it to make a new draft.`,
@@ -699,20 +697,32 @@ export function registerCoursePages(
 
   // --- Delete or archive, clone --------------------------------------------------------------------
 
-  async function removable(actor: Actor, id: string) {
-    const course = await courses.get(actor, id);
+  /** The course, if the actor may delete or archive it now; else the refusal. */
+  async function removable(actor: Actor, course: Course) {
     if (course.status === 'archived') throw new Conflict('This course is already archived.');
     const deleting = course.status === 'draft';
-    if (!(await courses.may(actor, deleting ? 'course.delete' : 'course.archive', course)))
-      throw new Forbidden(
-        `Only a Course Leader of this course, a Lead Internal Verifier or the Quality Nominee can ${deleting ? 'delete' : 'archive'} this course.`,
-      );
+    await courses.authoriseOn(actor, deleting ? 'course.delete' : 'course.archive', course);
+    const refusal = await courses.deleteRefusal(course);
+    if (refusal) throw new Conflict(refusal);
     return { course, deleting };
+  }
+
+  /** A course that cannot be deleted or archived now says why on its own page. */
+  async function showConflict(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+    if (!(error instanceof Conflict)) throw error;
+    const course = await courses.get(actorOf(request), idOf(request));
+    return showCourse(request, reply, course, { 'course-actions': error.message }, error.status);
   }
 
   app.get(pages.removePattern, async (request, reply) => {
     const ctx = await context(request);
-    const { course, deleting } = await removable(ctx.actor, idOf(request));
+    let checked: Awaited<ReturnType<typeof removable>>;
+    try {
+      checked = await removable(ctx.actor, await courses.get(ctx.actor, idOf(request)));
+    } catch (error) {
+      return showConflict(request, reply, error);
+    }
+    const { course, deleting } = checked;
     return render(request, reply, 'courses/views/remove.njk', {
       course,
       deleting,
@@ -726,7 +736,12 @@ export function registerCoursePages(
     const actor = actorOf(request);
     const id = idOf(request);
     const course = await courses.get(actor, id);
-    const outcome = await courses.remove(actor, id, request.ip);
+    let outcome: Awaited<ReturnType<CourseService['remove']>>;
+    try {
+      outcome = await courses.remove(actor, id, request.ip);
+    } catch (error) {
+      return showConflict(request, reply, error);
+    }
     if (outcome === 'deleted') {
       flash(request, `The draft course ${course.title} (${course.academicYear}) has been deleted.`);
       return reply.redirect(paths.courses, 303);
@@ -738,10 +753,20 @@ export function registerCoursePages(
   app.post(pages.clonePattern, async (request, reply) => {
     const actor = actorOf(request);
     const source = await courses.get(actor, idOf(request));
-    const copy = await courses.clone(actor, source.id, request.ip);
+    const { course: copy, dropped } = await courses.clone(actor, source.id, request.ip);
+    const subject = (await roleClaims.subjects()).find((s) => s.id === source.subjectId)?.name;
+    const left =
+      dropped.length === 0
+        ? ''
+        : ` Not copied to its team, as they no longer hold the role in ${subject ?? 'this subject'}: ${dropped
+            .map(
+              (d) =>
+                `${d.name} (${d.role === 'course_leader' ? 'Course Leader' : MEMBER_ROLE_NAME[d.role]})`,
+            )
+            .join(', ')}.`;
     flash(
       request,
-      `This is a new draft, copied from ${source.title} (${source.academicYear}). Check its dates, units and team, then confirm it.`,
+      `This is a new draft, copied from ${source.title} (${source.academicYear}). Check its dates, units and team, then confirm it.${left}`,
     );
     return reply.redirect(pages.course(copy.id), 303);
   });
@@ -750,7 +775,7 @@ export function registerCoursePages(
 
   /** Who is shown on the team screen: the eligible people and anyone already on the course. */
   function teamPeople(course: Course, eligible: readonly EligiblePerson[]) {
-    const people = new Map(eligible.map((p) => [p.id, { ...p, rank: rankOfPerson(p) }]));
+    const people = new Map(eligible.map((p) => [p.id, { ...p, rank: heldRank(p) }]));
     for (const person of [...course.leaders, ...course.members]) {
       if (!people.has(person.id))
         people.set(person.id, {
@@ -762,11 +787,6 @@ export function registerCoursePages(
         });
     }
     return [...people.values()];
-  }
-
-  function rankOfPerson(person: EligiblePerson): number {
-    if (person.qualityNominee) return TOP_RANK;
-    return person.role ? rankOf(person.role) : 0;
   }
 
   function heldText(person: {
@@ -799,7 +819,7 @@ export function registerCoursePages(
     const memberRoles =
       chosen?.members ?? new Map<string, string>(course.members.map((m) => [m.id, m.role]));
     const leaderChoices = people
-      .filter((p) => p.rank >= COURSE_LEADER_RANK || leaderIds.has(p.id))
+      .filter((p) => courseRolesFor(p.rank).includes('course_leader') || leaderIds.has(p.id))
       .map((p) => ({
         value: p.id,
         text: p.name,
@@ -817,7 +837,8 @@ export function registerCoursePages(
     const memberPeople = people.filter((p) => mayLeaders || !leaderIds.has(p.id));
     const memberRows = memberPeople.map((p) => {
       const current = memberRoles.get(p.id) ?? '';
-      const roles = COURSE_MEMBER_ROLES.filter((r) => rankOf(r) <= p.rank || r === current);
+      const open = courseRolesFor(p.rank);
+      const roles = COURSE_MEMBER_ROLES.filter((r) => open.includes(r) || r === current);
       return {
         id: p.id,
         name: p.name,
@@ -863,10 +884,8 @@ export function registerCoursePages(
       courses.may(actor, 'course.setLeaders', course),
       courses.may(actor, 'course.setMembers', course),
     ]);
-    if (!mayLeaders && !mayMembers)
-      throw new Forbidden(
-        'Only a Course Leader of this course, a Lead Internal Verifier or the Quality Nominee can change its team.',
-      );
+    // Neither: the refusal `decide()` gives for the members, the least it takes to change the team.
+    if (!mayLeaders && !mayMembers) await courses.authoriseOn(actor, 'course.setMembers', course);
     return { course, mayLeaders, mayMembers };
   }
 

@@ -5,8 +5,10 @@ import {
   courseProblems,
   courseRoleRefusal,
   isAcademicYear,
+  keepsLeadingClone,
   nextAcademicYear,
   type CourseMemberRole,
+  type CourseRole,
   type CourseStatus,
   type UnitInfo,
 } from '../../domain/courses.js';
@@ -19,6 +21,7 @@ import { findSite, subjectCatalogue } from '../organisation/organisation.reposit
 import { createAuthoriser } from '../role-claims/authorise.js';
 import {
   changeCourseStatus,
+  countBriefsOfCourse,
   deleteDraftCourse,
   eligiblePeople as eligiblePeopleOf,
   findCourse,
@@ -65,6 +68,16 @@ export interface TeamInput {
   leaderIds?: string[];
   members?: { accountId: string; role: CourseMemberRole }[];
 }
+
+/** Someone on the course cloned who was not put on the copy, as they no longer hold the role. */
+export interface DroppedMember {
+  id: string;
+  name: string;
+  role: CourseRole;
+}
+
+const HAS_BRIEFS =
+  'This course has assignment briefs, so it cannot be deleted. Confirm it, then archive it instead.';
 
 const TITLE_MAX = 200;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -118,7 +131,8 @@ export function createCourseService(deps: {
   clock: Clock;
   baseUrl: string;
   qualifications: QualificationLookup;
-  loadActor: (person: { id: string; name: string; centreId: string }) => Promise<Actor>;
+  /** The person's roles as they stand, read in the given transaction. */
+  loadActor: (person: { id: string; name: string; centreId: string }, trx?: Tx) => Promise<Actor>;
 }) {
   const { db, clock, qualifications } = deps;
   const authorise = createAuthoriser(db);
@@ -165,11 +179,20 @@ export function createCourseService(deps: {
     return course;
   }
 
-  /** Loads and locks the course inside a transaction, then asks whether the actor may act on it. */
-  async function lockFor(trx: Tx, actor: Actor, id: string, action: Action): Promise<Course> {
+  /**
+   * Loads and locks the course inside a transaction, then asks whether the actor may act on it;
+   * an action that depends on the course (delete or archive) is chosen from the locked row.
+   */
+  async function lockFor(
+    trx: Tx,
+    actor: Actor,
+    id: string,
+    action: Action | ((course: Course) => Action),
+  ): Promise<Course> {
     const course = await findCourse(trx, id, { lock: true });
     if (!course || course.centreId !== actor.centreId) throw new NotFound();
-    await authorise(actor, action, await targetOf(course), trx);
+    const chosen = typeof action === 'function' ? action(course) : action;
+    await authorise(actor, chosen, await targetOf(course), trx);
     return course;
   }
 
@@ -329,10 +352,13 @@ export function createCourseService(deps: {
     const existing = await findCourse(db, id);
     if (!existing || existing.centreId !== actor.centreId) throw new NotFound();
     return db.transaction().execute(async (trx) => {
-      const action: Action = existing.status === 'draft' ? 'course.delete' : 'course.archive';
-      const course = await lockFor(trx, actor, id, action);
+      const course = await lockFor(trx, actor, id, (locked) =>
+        locked.status === 'draft' ? 'course.delete' : 'course.archive',
+      );
       if (course.status === 'archived') throw new Conflict('This course is already archived.');
       if (course.status === 'draft') {
+        // Briefs keep their course (no cascade): deleting it would only fail at the database.
+        if ((await countBriefsOfCourse(trx, id)) > 0) throw new Conflict(HAS_BRIEFS);
         await audit(trx, actor, 'course.deleted', course, { title: course.title }, ip);
         if (!(await deleteDraftCourse(trx, id)))
           throw new Conflict('This course has just been changed by someone else.');
@@ -345,23 +371,57 @@ export function createCourseService(deps: {
     });
   }
 
-  /** A new draft from an existing course, for the next academic year by default. */
-  async function clone(actor: Actor, id: string, ip: string): Promise<Course> {
+  /**
+   * A new draft from an existing course, for the next academic year by default. Its leaders lead
+   * the copy while they still hold a Course Leader claim there (else the person cloning leads it);
+   * team members come along only while they still hold an approved role of their rank there, and
+   * the others are answered as dropped. Everyone put on the copy but the actor gets an email.
+   */
+  async function clone(
+    actor: Actor,
+    id: string,
+    ip: string,
+  ): Promise<{ course: Course; dropped: DroppedMember[] }> {
     const source = await findCourse(db, id);
     if (!source || source.centreId !== actor.centreId) throw new NotFound();
-    await subjects();
-    const newId = await db.transaction().execute(async (trx) => {
+    const name = await subjectName(source.subjectId);
+    const result = await db.transaction().execute(async (trx) => {
       const course = await lockFor(trx, actor, id, 'course.clone');
       const now = clock.now();
+      const roles = async (person: { id: string; name: string }) =>
+        deps.loadActor({ id: person.id, name: person.name, centreId: course.centreId }, trx);
+      const leaders: string[] = [];
+      const dropped: DroppedMember[] = [];
+      for (const leader of course.leaders) {
+        if (keepsLeadingClone(await roles(leader), course.siteId, course.subjectId))
+          leaders.push(leader.id);
+        else dropped.push({ id: leader.id, name: leader.name, role: 'course_leader' });
+      }
+      if (leaders.length === 0) leaders.push(actor.accountId);
+      const members: { accountId: string; role: CourseMemberRole }[] = [];
+      for (const member of course.members.filter((m) => !leaders.includes(m.id))) {
+        const refusal = courseRoleRefusal(
+          await roles(member),
+          course.siteId,
+          course.subjectId,
+          name,
+          member.role,
+        );
+        if (refusal) dropped.push({ id: member.id, name: member.name, role: member.role });
+        else members.push({ accountId: member.id, role: member.role });
+      }
+      const copy = {
+        centreId: course.centreId,
+        siteId: course.siteId,
+        subjectId: course.subjectId,
+        title: course.title,
+        academicYear: nextAcademicYear(course.academicYear),
+      };
       const copyId = await insertCourse(
         trx,
         {
-          centreId: course.centreId,
-          siteId: course.siteId,
-          subjectId: course.subjectId,
+          ...copy,
           qualificationId: course.qualificationId,
-          title: course.title,
-          academicYear: nextAcademicYear(course.academicYear),
           startDate: shiftYear(course.startDate),
           endDate: shiftYear(course.endDate),
           createdById: actor.accountId,
@@ -370,77 +430,100 @@ export function createCourseService(deps: {
         now,
       );
       await setCourseUnits(trx, copyId, course.unitIds);
-      const leaders = [...new Set([actor.accountId, ...course.leaders.map((l) => l.id)])];
-      await setCourseTeam(trx, copyId, [
-        ...leaders.map((accountId) => ({ accountId, role: 'course_leader' })),
-        ...course.members
-          .filter((m) => !leaders.includes(m.id))
-          .map((m) => ({ accountId: m.id, role: m.role })),
-      ]);
+      const team = [
+        ...leaders.map((accountId) => ({ accountId, role: 'course_leader' as const })),
+        ...members,
+      ];
+      await setCourseTeam(trx, copyId, team);
       await audit(
         trx,
         actor,
         'course.cloned',
         { id: copyId, siteId: course.siteId, subjectId: course.subjectId },
-        { from: course.id },
+        {
+          from: course.id,
+          team: Object.fromEntries(team.map((t) => [t.accountId, t.role])),
+          dropped: dropped.map((d) => d.id),
+        },
         ip,
       );
-      return copyId;
+      await emailTeamChanges(
+        trx,
+        actor,
+        { id: copyId, ...copy },
+        name,
+        team.map((t) => [t.accountId, t.role]),
+        [],
+      );
+      return { copyId, dropped };
     });
-    return (await findCourse(db, newId)) as Course;
+    return { course: (await findCourse(db, result.copyId)) as Course, dropped: result.dropped };
+  }
+
+  /** "You have been added to / removed from the course": to each person but the actor. */
+  async function emailTeamChanges(
+    trx: Tx,
+    actor: Actor,
+    course: { id: string; title: string; academicYear: string },
+    subject: string,
+    added: readonly (readonly [string, CourseRole])[],
+    removed: readonly string[],
+  ): Promise<void> {
+    const contacts = new Map(
+      (await peopleOfCentre(trx, actor.centreId, [...added.map(([a]) => a), ...removed])).map(
+        (p) => [p.id, p],
+      ),
+    );
+    const where = `${course.title} (${subject}, ${course.academicYear})`;
+    for (const [accountId, role] of added) {
+      const contact = contacts.get(accountId);
+      if (!contact || accountId === actor.accountId) continue;
+      await queueEmail(
+        trx,
+        {
+          to: contact.username,
+          subject: `You have been added to the course ${course.title}`,
+          text: `Dear ${contact.first_name},\n\n${actor.name} has added you to the course ${where} as ${role === 'course_leader' ? 'Course Leader' : roleName(role)}.\n\nSee it in myBTEC under Courses:\n${deps.baseUrl}/courses/${course.id}\n\nmyBTEC`,
+        },
+        clock.now(),
+      );
+    }
+    for (const accountId of removed) {
+      const contact = contacts.get(accountId);
+      if (!contact || accountId === actor.accountId) continue;
+      await queueEmail(
+        trx,
+        {
+          to: contact.username,
+          subject: `You have been removed from the course ${course.title}`,
+          text: `Dear ${contact.first_name},\n\n${actor.name} has removed you from the course ${where}. If you think this is a mistake, talk to them directly.\n\nmyBTEC`,
+        },
+        clock.now(),
+      );
+    }
   }
 
   /**
    * Sets the leaders (LIV or QN only, unless sent unchanged) and the team members (a leader of the
-   * course, LIV or QN); each person must hold an approved role of that rank in the subject.
+   * course, LIV or QN). Each person added, or given another role, must hold an approved role of
+   * that rank in the subject; people kept as they were are not checked again (a leader on a
+   * pending claim, or a member whose role was taken back since, does not block other changes).
+   * Everything is read from the locked course.
    */
   async function setTeam(actor: Actor, id: string, input: TeamInput, ip: string): Promise<Course> {
     const existing = await findCourse(db, id);
     if (!existing || existing.centreId !== actor.centreId) throw new NotFound();
+    // Read before the transaction: the subject catalogue is cached and may need the database.
     const name = await subjectName(existing.subjectId);
-    const leaderIds = input.leaderIds
-      ? [...new Set(input.leaderIds)]
-      : existing.leaders.map((l) => l.id);
-    const members =
-      input.members ?? existing.members.map((m) => ({ accountId: m.id, role: m.role }));
-    const people = new Map(
-      (
-        await peopleOfCentre(db, actor.centreId, [...leaderIds, ...members.map((m) => m.accountId)])
-      ).map((p) => [p.id, p]),
-    );
-    const problems: Record<string, string> = {};
-    if (leaderIds.length === 0) problems.leaderIds = 'A course needs at least one Course Leader';
-    const seen = new Set<string>();
-    for (const [index, candidateId] of [
-      ...leaderIds.map((id) => [id, 'course_leader'] as const),
-      ...members.map((m) => [m.accountId, m.role] as const),
-    ].entries()) {
-      const field =
-        index < leaderIds.length ? `leaderIds.${index}` : `members.${index - leaderIds.length}`;
-      const [accountId, role] = candidateId;
-      const person = people.get(accountId);
-      if (!person) {
-        problems[field] = 'Choose people of your centre';
-        continue;
-      }
-      if (seen.has(accountId)) {
-        problems[field] = `${person.name} is on the course more than once`;
-        continue;
-      }
-      seen.add(accountId);
-      const refusal = courseRoleRefusal(
-        await deps.loadActor({ id: person.id, name: person.name, centreId: actor.centreId }),
-        existing.siteId,
-        existing.subjectId,
-        name,
-        role,
-      );
-      if (refusal) problems[field] = refusal;
-    }
 
     await db.transaction().execute(async (trx) => {
       const course = await findCourse(trx, id, { lock: true });
-      if (!course) throw new NotFound();
+      if (!course || course.centreId !== actor.centreId) throw new NotFound();
+      const leaderIds = input.leaderIds
+        ? [...new Set(input.leaderIds)]
+        : course.leaders.map((l) => l.id);
+      const members =
+        input.members ?? course.members.map((m) => ({ accountId: m.id, role: m.role }));
       const target = await targetOf(course);
       const sameLeaders =
         JSON.stringify([...leaderIds].sort()) ===
@@ -453,70 +536,107 @@ export function createCourseService(deps: {
       if (sameLeaders && sameMembers) await authorise(actor, 'course.view', target, trx);
       if (course.status === 'archived')
         throw new Conflict('This course is archived: its team can no longer change.');
-      if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
-      if (sameLeaders && sameMembers) return;
 
-      const before = new Map([
+      const before = new Map<string, CourseRole>([
         ...course.leaders.map((l) => [l.id, 'course_leader'] as const),
         ...course.members.map((m) => [m.id, m.role] as const),
       ]);
-      const after = new Map([
-        ...leaderIds.map((l) => [l, 'course_leader'] as const),
-        ...members.map((m) => [m.accountId, m.role] as const),
-      ]);
+      const wanted: [string, CourseRole][] = [
+        ...leaderIds.map((l) => [l, 'course_leader'] as [string, CourseRole]),
+        ...members.map((m) => [m.accountId, m.role] as [string, CourseRole]),
+      ];
+      const problems = await teamProblems(
+        trx,
+        actor,
+        course,
+        name,
+        leaderIds.length,
+        wanted,
+        before,
+      );
+      if (Object.keys(problems).length > 0) throw new InvalidInput(problems);
+      if (sameLeaders && sameMembers) return;
+
+      const after = new Map(wanted);
       await setCourseTeam(
         trx,
         id,
         [...after].map(([accountId, role]) => ({ accountId, role })),
       );
       const added = [...after].filter(([accountId, role]) => before.get(accountId) !== role);
-      const removed = [...before].filter(([accountId]) => !after.has(accountId));
+      const removed = [...before.keys()].filter((accountId) => !after.has(accountId));
       await audit(
         trx,
         actor,
         'course.team_changed',
         course,
-        { added: Object.fromEntries(added), removed: removed.map(([a]) => a) },
+        { added: Object.fromEntries(added), removed },
         ip,
       );
-      const contacts = new Map(
-        (
-          await peopleOfCentre(
-            trx,
-            actor.centreId,
-            [...added, ...removed].map(([a]) => a),
-          )
-        ).map((p) => [p.id, p]),
-      );
-      const where = `${course.title} (${name}, ${course.academicYear})`;
-      for (const [accountId, role] of added) {
-        const contact = contacts.get(accountId);
-        if (!contact || accountId === actor.accountId) continue;
-        await queueEmail(
-          trx,
-          {
-            to: contact.username,
-            subject: `You have been added to the course ${course.title}`,
-            text: `Dear ${contact.first_name},\n\n${actor.name} has added you to the course ${where} as ${role === 'course_leader' ? 'Course Leader' : roleName(role)}.\n\nSee it in myBTEC under Courses:\n${deps.baseUrl}/courses/${course.id}\n\nmyBTEC`,
-          },
-          clock.now(),
-        );
-      }
-      for (const [accountId] of removed) {
-        const contact = contacts.get(accountId);
-        if (!contact || accountId === actor.accountId) continue;
-        await queueEmail(
-          trx,
-          {
-            to: contact.username,
-            subject: `You have been removed from the course ${course.title}`,
-            text: `Dear ${contact.first_name},\n\n${actor.name} has removed you from the course ${where}. If you think this is a mistake, talk to them directly.\n\nmyBTEC`,
-          },
-          clock.now(),
-        );
-      }
+      await emailTeamChanges(trx, actor, course, name, added, removed);
     });
     return (await findCourse(db, id)) as Course;
+  }
+
+  /**
+   * What is wrong with the team asked for, by field (`leaderIds.0`, `members.2`): at least one
+   * leader, people of the centre, each once, and each added or moved to another role holding it.
+   */
+  async function teamProblems(
+    trx: Tx,
+    actor: Actor,
+    course: Course,
+    subject: string,
+    leaderCount: number,
+    wanted: readonly (readonly [string, CourseRole])[],
+    before: ReadonlyMap<string, CourseRole>,
+  ): Promise<Record<string, string>> {
+    const people = new Map(
+      (
+        await peopleOfCentre(
+          trx,
+          actor.centreId,
+          wanted.map(([accountId]) => accountId),
+        )
+      ).map((p) => [p.id, p]),
+    );
+    const problems: Record<string, string> = {};
+    if (leaderCount === 0) problems.leaderIds = 'A course needs at least one Course Leader';
+    const seen = new Set<string>();
+    for (const [index, [accountId, role]] of wanted.entries()) {
+      const field = index < leaderCount ? `leaderIds.${index}` : `members.${index - leaderCount}`;
+      const person = people.get(accountId);
+      if (!person) {
+        problems[field] = 'Choose people of your centre';
+        continue;
+      }
+      if (seen.has(accountId)) {
+        problems[field] = `${person.name} is on the course more than once`;
+        continue;
+      }
+      seen.add(accountId);
+      if (before.get(accountId) === role) continue;
+      const refusal = courseRoleRefusal(
+        await deps.loadActor({ id: person.id, name: person.name, centreId: actor.centreId }, trx),
+        course.siteId,
+        course.subjectId,
+        subject,
+        role,
+      );
+      if (refusal) problems[field] = refusal;
+    }
+    return problems;
+  }
+
+  /** Refuses, with `decide()`'s reason, what the actor may not do to the course (for the pages). */
+  async function authoriseOn(actor: Actor, action: Action, course: Course): Promise<void> {
+    await authorise(actor, action, await targetOf(course));
+  }
+
+  /** Why a draft cannot be deleted, if it cannot (for the page that asks before deleting). */
+  async function deleteRefusal(course: Course): Promise<string | undefined> {
+    if (course.status !== 'draft') return undefined;
+    return (await countBriefsOfCourse(db, course.id)) > 0 ? HAS_BRIEFS : undefined;
   }
 
   /** What the screens need to explain and hide what the server would refuse. */
@@ -555,6 +675,8 @@ export function createCourseService(deps: {
     clone,
     setTeam,
     may,
+    authoriseOn,
+    deleteRefusal,
     problemsOf: async (course: Course) => {
       const qualification = await qualificationFor(course.qualificationId, course.subjectId);
       return qualification ? courseProblems(qualification, course.unitIds) : [];
