@@ -1,7 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySession from '@fastify/session';
 import fastifySwagger from '@fastify/swagger';
@@ -36,6 +35,7 @@ import { registerAssets } from './http/assets.js';
 import { rateLimitConfig } from './http/context.js';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerGuard } from './http/guard.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerViews } from './http/views.js';
 import { paths } from './paths.js';
 
@@ -70,23 +70,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('devMailEnabled', !config.production && !config.smtpUrl);
 
   // Security headers first, with a fresh nonce per response for the one module script we serve.
-  await app.register(fastifyHelmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
+  registerSecurityHeaders(app, {
     hsts: config.secureCookies,
+    upgradeInsecureRequests: config.secureCookies,
   });
   await app.register(fastifyFormbody, { bodyLimit: ONE_MEGABYTE });
   await app.register(fastifyCookie);

@@ -69,7 +69,7 @@ export async function render(
 ): Promise<FastifyReply> {
   const account = request.account;
   const csrfToken = reply.generateCsrf();
-  const nonce = (reply as FastifyReply & { cspNonce?: { script: string; style: string } }).cspNonce;
+  const nonce = reply.cspNonce;
   const fields = (data.errors as Record<string, string> | undefined) ?? undefined;
   return reply
     .code(status)
