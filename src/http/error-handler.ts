@@ -112,6 +112,7 @@ export function toApiError(error: FastifyError | AppError | Error): ApiError {
         status: 415,
         code: 'invalid_input',
         message: 'Send JSON (application/json) or a form.',
+        extra: { fields: {} },
       };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

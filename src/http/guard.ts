@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import {
+  AppError,
   Forbidden,
   InvalidInput,
   NoMybtecAccess,
@@ -11,6 +12,7 @@ import {
 import type { Actor } from '../domain/actor.js';
 import { findSessionAccount, type Account } from '../features/accounts/account.repository.js';
 import { TERMS_VERSION } from '../features/accounts/terms.js';
+import { isApiPath } from '../paths.js';
 import type { Access } from './context.js';
 
 /** Signed out after this long without a request… */
@@ -43,6 +45,16 @@ async function loadAccount(request: FastifyRequest, db: Db, clock: Clock): Promi
   if (now - lastSeenAt >= TOUCH_EVERY_MS) session.lastSeenAt = new Date(now).toISOString();
   request.account = found.account;
   request.homeSiteNumber = found.homeSiteNumber;
+}
+
+/** Does the request carry a body (or say it has a type of body)? */
+function hasBody(request: FastifyRequest): boolean {
+  const { headers } = request;
+  return (
+    headers['content-type'] !== undefined ||
+    headers['transfer-encoding'] !== undefined ||
+    Number(headers['content-length'] ?? 0) > 0
+  );
 }
 
 /** The sentence for a field holding the NUL character. */
@@ -84,6 +96,19 @@ export function registerGuard(
   app.decorateRequest('account', null);
   app.decorateRequest('actor', null);
   app.decorateRequest('homeSiteNumber', null);
+
+  // The API reads JSON only. A browser can post a form (or text/plain) to another site without
+  // asking it first, but never application/json: so no page elsewhere can sign someone in to
+  // myBTEC with its own account (login CSRF) or reach any other API call with a form.
+  app.addHook('onRequest', async (request) => {
+    if (!isApiPath(request.url) || !hasBody(request)) return;
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json') {
+      throw new AppError(415, 'invalid_input', 'Send the body as JSON (application/json).', {
+        fields: {},
+      });
+    }
+  });
 
   app.addHook('preValidation', async (request) => {
     const access: Access = request.is404

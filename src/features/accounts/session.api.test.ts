@@ -183,6 +183,57 @@ forEachDatabase('the session API', (kind) => {
     expect(errorOf(response).code).toBe('invalid_input');
   });
 
+  it.each([
+    [
+      'application/x-www-form-urlencoded',
+      (u: string) => `username=${encodeURIComponent(u)}&password=${PASSWORD}`,
+    ],
+    [
+      'multipart/form-data; boundary=x',
+      (u: string) =>
+        `--x\r\nContent-Disposition: form-data; name="username"\r\n\r\n${u}\r\n--x\r\nContent-Disposition: form-data; name="password"\r\n\r\n${PASSWORD}\r\n--x--`,
+    ],
+    ['text/plain', (u: string) => JSON.stringify({ username: u, password: PASSWORD })],
+  ])(
+    'refuses a log-in sent as %s (what another site can post): 415 invalid_input, no cookie, no session',
+    async (type, body) => {
+      const response = await new Agent(t.app).request({
+        method: 'POST',
+        url: paths.api.session,
+        payload: body(person.username),
+        headers: { 'content-type': type, origin: 'https://elsewhere.example' },
+      });
+      expect(response.statusCode).toBe(415);
+      expect(response.json()).toEqual({
+        error: {
+          code: 'invalid_input',
+          message: 'Send the body as JSON (application/json).',
+          fields: {},
+        },
+      });
+      expect(response.cookies).toEqual([]);
+      expect(response.headers['set-cookie']).toBeUndefined();
+      expect(await t.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
+      expect(await audit('login.succeeded')).toHaveLength(0);
+    },
+  );
+
+  it('refuses a form on any other API call too, with fields in the answer', async () => {
+    const agent = await apiSignIn(person.username);
+    const response = await agent.request({
+      method: 'POST',
+      url: paths.api.termsAccept,
+      payload: `_csrf=${agent.csrfToken}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.statusCode).toBe(415);
+    expect(errorOf(response)).toEqual({
+      code: 'invalid_input',
+      message: 'Send the body as JSON (application/json).',
+      fields: {},
+    });
+  });
+
   it('answers 413 for a body over 1 MB', async () => {
     const response = await new Agent(t.app).request({
       method: 'POST',
