@@ -15,7 +15,7 @@ import {
   signedIn,
   type TestApp,
 } from '../../../test/support/test-app.js';
-import { RESET_LINK_MS } from './account.service.js';
+import { RESET_LINK_MS, SET_PASSWORD_LINK_MS } from './account.service.js';
 
 const NEW_PASSWORD = 'Brand-New-Secret-42';
 const LINK = /http:\/\/localhost:3000\/password\/reset\?token=([A-Za-z0-9_-]+)/;
@@ -244,5 +244,118 @@ forEachDatabase('forgotten password pages', (kind) => {
     expect(set.statusCode).toBe(403);
     expect(await canSignIn(PASSWORD)).toBe(303);
     expect(await audit('password.reset')).toHaveLength(0);
+  });
+});
+
+forEachDatabase('the set-password link of a new account', (kind) => {
+  let t: TestApp;
+  const NEW_USERNAME = 'ada.lovelace@test.example';
+  const DAY = 24 * 60 * 60_000;
+
+  beforeEach(async () => {
+    t = await createTestApp(kind);
+    const centre = await buildCentre(t.db);
+    const eo = await buildAccount(t.db, centre, { examsOfficer: true, mybtecAccess: false });
+    // The Examinations Officer creates the account without a password: myBTEC emails the link.
+    const officer = await signedIn(t.app, eo.username);
+    const created = await officer.api('POST', paths.api.adminAccounts, {
+      username: NEW_USERNAME,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      mybtecAccess: true,
+    });
+    expect(created.statusCode).toBe(201);
+  });
+  afterEach(() => t.close());
+
+  const audit = (action: string) =>
+    t.db.selectFrom('audit_events').selectAll().where('action', '=', action).execute();
+  const newAccount = () =>
+    t.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('username', '=', NEW_USERNAME)
+      .executeTakeFirstOrThrow();
+
+  async function linkToken(): Promise<string> {
+    const emails = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('to_address', '=', NEW_USERNAME)
+      .execute();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.subject).toBe('Your new myBTEC account');
+    expect(emails[0]?.body_text).toContain('within 7 days');
+    const token = LINK.exec(emails[0]?.body_text ?? '')?.[1];
+    expect(token).toBeTruthy();
+    return token as string;
+  }
+
+  async function useLink(token: string, password = NEW_PASSWORD) {
+    const agent = new Agent(t.app);
+    const page = await agent.get(`${paths.resetPassword}?token=${token}`);
+    if (page.statusCode === 200) agent.csrfToken = csrfFromHtml(page.body);
+    else await agent.refreshCsrf();
+    return {
+      page,
+      response: await agent.form(paths.resetPassword, {
+        token,
+        password,
+        confirmPassword: password,
+      }),
+    };
+  }
+
+  const canSignIn = async (password: string) =>
+    (await new Agent(t.app).signIn(NEW_USERNAME, password)).statusCode;
+
+  it('sets the first password of the account: it can then sign in; audited as password.set', async () => {
+    expect((await newAccount()).password_hash).toBeNull();
+    expect(await canSignIn(NEW_PASSWORD)).toBe(401);
+    const { page, response } = await useLink(await linkToken());
+    expect(page.statusCode).toBe(200);
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe(`${paths.login}?passwordChanged=1`);
+
+    const account = await newAccount();
+    expect(account.password_hash).not.toBeNull();
+    expect(await canSignIn(NEW_PASSWORD)).toBe(303);
+    const events = await audit('password.set');
+    expect(events).toHaveLength(1);
+    expect(events[0]?.target_id).toBe(account.id);
+    expect(events[0]?.actor_id).toBe(account.id);
+    expect(await audit('password.reset')).toHaveLength(0);
+  });
+
+  it('works once: a second use is refused and the first password stays', async () => {
+    const token = await linkToken();
+    expect((await useLink(token)).response.statusCode).toBe(303);
+    const { page, response } = await useLink(token, 'Another-Password-99');
+    expect(page.statusCode).toBe(400);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('expired or has already been used');
+    expect(await canSignIn('Another-Password-99')).toBe(401);
+    expect(await canSignIn(NEW_PASSWORD)).toBe(303);
+    expect(await audit('password.set')).toHaveLength(1);
+  });
+
+  it('still works just inside 7 days', async () => {
+    const token = await linkToken();
+    expect(SET_PASSWORD_LINK_MS).toBe(7 * DAY);
+    t.clock.advance(7 * DAY - 60_000);
+    expect((await useLink(token)).response.statusCode).toBe(303);
+    expect(await canSignIn(NEW_PASSWORD)).toBe(303);
+  });
+
+  it('expires after 7 days: refused, no password set, nothing audited', async () => {
+    const token = await linkToken();
+    t.clock.advance(7 * DAY);
+    const { page, response } = await useLink(token);
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain('expired or has already been used');
+    expect(response.statusCode).toBe(400);
+    expect((await newAccount()).password_hash).toBeNull();
+    expect(await canSignIn(NEW_PASSWORD)).toBe(401);
+    expect(await audit('password.set')).toHaveLength(0);
   });
 });
