@@ -243,7 +243,12 @@ forEachDatabase('courses API', (kind) => {
       const confirmed = await agent.api('POST', url(paths.api.courseConfirm, course.id));
       expect(confirmed.statusCode).toBe(200);
       expect((confirmed.json() as { course: CourseJson }).course.status).toBe('confirmed');
-      expect(await auditOf('course.confirmed')).toHaveLength(1);
+      expect(await onlyAudit('course.confirmed')).toEqual({
+        actor: leader.id,
+        target: `course:${course.id}`,
+        place: `${site0()}:business`,
+        details: {},
+      });
       const again = await agent.api('POST', url(paths.api.courseConfirm, course.id));
       expect(again.statusCode).toBe(409);
     });
@@ -290,7 +295,12 @@ forEachDatabase('courses API', (kind) => {
         title: 'Renamed',
       });
       expect((edited.json() as { course: CourseJson }).course.title).toBe('Renamed');
-      expect(await auditOf('course.updated')).toHaveLength(1);
+      expect(await onlyAudit('course.updated')).toEqual({
+        actor: leader.id,
+        target: `course:${course.id}`,
+        place: `${site0()}:business`,
+        details: { changes: { title: 'Renamed' } },
+      });
       await agent.api('POST', url(paths.api.courseConfirm, course.id));
       const refused = await agent.api('PATCH', url(paths.api.course, course.id), {
         title: 'Again',

@@ -428,6 +428,9 @@ forEachDatabase('Courses pages', (kind) => {
       expect(brief.statusCode).toBe(201);
       const why =
         'This course has assignment briefs, so it cannot be deleted. Confirm it, then archive it instead.';
+      const page = await agent.get(pages.course(id));
+      expect(page.body).not.toContain('Delete draft');
+      expect(textOf(page.body)).toContain(why);
       const ask = await agent.get(pages.remove(id));
       expect(ask.statusCode).toBe(409);
       expect(headingsOf(ask.body)).toEqual(['Business Extended Certificate']);

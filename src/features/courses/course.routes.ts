@@ -538,7 +538,19 @@ export function registerCoursePages(
       course.status !== 'archived' ? may('course.setLeaders') : false,
       course.status !== 'archived' ? may('course.setMembers') : false,
     ]);
-    return { edit, confirm, clone, remove, archive, team: setLeaders || setMembers };
+    // A draft with briefs cannot be deleted: no button, but the reason (SPEC §4: hide what the server would refuse).
+    const removeRefusal = remove ? await courses.deleteRefusal(course) : undefined;
+    return {
+      actions: {
+        edit,
+        confirm,
+        clone,
+        remove: remove && !removeRefusal,
+        archive,
+        team: setLeaders || setMembers,
+      },
+      removeRefusal,
+    };
   }
 
   async function showCourse(
@@ -549,7 +561,7 @@ export function registerCoursePages(
     status = 200,
   ) {
     const ctx = await context(request);
-    const [qualification, problems, actions] = await Promise.all([
+    const [qualification, problems, { actions, removeRefusal }] = await Promise.all([
       qualifications.find(course.qualificationId),
       course.status === 'draft' ? courses.problemsOf(course) : Promise.resolve([]),
       actionsOn(ctx.actor, course),
@@ -587,7 +599,8 @@ export function registerCoursePages(
         totalGlh: units.reduce((sum, u) => sum + u.glh, 0),
         problems,
         actions,
-        readOnly: !Object.values(actions).some(Boolean),
+        removeRefusal,
+        readOnly: !Object.values(actions).some(Boolean) && !removeRefusal,
         pendingRole: pendingHere ? roleName(pendingHere) : undefined,
         flash: takeFlash(request),
         errors,
