@@ -79,11 +79,29 @@ describe('settings (SPEC §9)', () => {
     ['RATE_LIMIT_PER_MINUTE', 'ten'],
     ['SESSION_SECRET', 'too-short'],
     ['MAIL_FROM', 'nobody'],
+    ['HOST', 'http://localhost'],
+    ['HOST', '127.0.0.1:3000'],
+    ['HOST', 'my host'],
+    ['HOST', 'local_host'],
+    ['HOST', 'mybtec.example/path'],
   ])('stops on %s=%j with a message naming the setting', (setting, value) => {
     const error = refusal({ [setting]: value });
     expect(error.setting).toBe(setting);
     expect(error.message.startsWith(`${setting}: `)).toBe(true);
     expect(error.message).not.toContain('\n');
+  });
+
+  it.each([
+    ['localhost', 'http://localhost:3000'],
+    ['mybtec.internal', 'http://mybtec.internal:3000'],
+    ['0.0.0.0', 'http://localhost:3000'],
+    ['::', 'http://localhost:3000'],
+    ['::1', 'http://[::1]:3000'],
+    ['10.1.2.3', 'http://10.1.2.3:3000'],
+  ])('listens on HOST=%s, with the default BASE_URL %s', (host, baseUrl) => {
+    const config = load({ HOST: host });
+    expect(config.host).toBe(host);
+    expect(config.baseUrl).toBe(baseUrl);
   });
 
   it('treats an empty setting (as in `BASE_URL=` in a .env file) as not set', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** A setting that cannot be used: start-up stops with one line naming it. */
@@ -89,8 +90,25 @@ function parseSmtp(env: Env): string | undefined {
   return url;
 }
 
+/** A host name (`localhost`, `mybtec.internal`) or an IPv4 or IPv6 address, without port or scheme. */
+const HOST_NAME =
+  /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+function parseHost(env: Env): string {
+  const host = value(env, 'HOST') ?? '127.0.0.1';
+  if (isIP(host) === 0 && !HOST_NAME.test(host)) {
+    throw new ConfigError(
+      'HOST',
+      `"${host}" is not an address or host name to listen on (e.g. 127.0.0.1, 0.0.0.0, ::1 or localhost; no port or http://)`,
+    );
+  }
+  return host;
+}
+
 function parseBaseUrl(env: Env, host: string, port: number): string {
-  const raw = value(env, 'BASE_URL') ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  const listening =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  const raw = value(env, 'BASE_URL') ?? `http://${listening}:${port}`;
   try {
     const url = new URL(raw);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
@@ -128,7 +146,7 @@ function sessionSecret(env: Env, dataDir: string): string {
 
 export function loadConfig(env: Env = process.env): Config {
   const port = parsePort(env);
-  const host = value(env, 'HOST') ?? '127.0.0.1';
+  const host = parseHost(env);
   const dataDir = path.resolve(value(env, 'DATA_DIR') ?? './data');
   try {
     mkdirSync(dataDir, { recursive: true });

@@ -78,7 +78,11 @@ async function main(): Promise<void> {
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    fail(`PORT: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+    // A host name that does not resolve, or an address this machine does not have, is HOST's fault;
+    // a port in use or not allowed is PORT's.
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const setting = ['ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL'].includes(code) ? 'HOST' : 'PORT';
+    fail(`${setting}: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
   worker.start();
   log.info(

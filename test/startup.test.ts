@@ -105,6 +105,10 @@ describe('refusing to start', { timeout: TEST_TIMEOUT_MS }, () => {
     ['DATABASE_URL', { DATABASE_URL: 'mysql://127.0.0.1/mybtec' }],
     ['PORT', { PORT: 'abc' }],
     ['SMTP_URL', { SMTP_URL: 'ftp://x' }],
+    ['HOST', { HOST: 'http://localhost' }],
+    // An address this machine does not have (TEST-NET-3), and a host name that does not resolve.
+    ['HOST', { HOST: '203.0.113.9' }],
+    ['HOST', { HOST: 'no-such-host.invalid' }],
   ])('stops with one line naming %s when it is wrong (%j)', async (setting, env) => {
     const own = mkdtempSync(path.join(tmpdir(), 'mybtec-startup-'));
     try {
