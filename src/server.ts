@@ -49,8 +49,10 @@ async function main(): Promise<void> {
         : 'Demo College (centre 99000) was already loaded.',
       ...demo.logins.map((l) => `  ${l.name.padEnd(20)} ${l.username}`),
       demo.password
-        ? `  Password: ${demo.password}${demo.passwordGenerated ? '   (generated now and shown only this once)' : ''}`
-        : '  Password: as set when the demo was first loaded (DEMO_PASSWORD, or the one printed then).',
+        ? `  Password: ${demo.password}${demo.passwordGenerated ? '   (generated now and shown only this once)' : demo.created ? '' : '   (unchanged)'}`
+        : demo.passwordIgnored
+          ? '  Demo already loaded: the password is unchanged, still the one of the first load (DEMO_PASSWORD now differs and was not applied).'
+          : '  Password: as set when the demo was first loaded (DEMO_PASSWORD, or the one printed then).',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -181,6 +181,15 @@ describe('starting myBTEC', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(await second.exited).toBe(0);
     expect(second.stdout()).toContain('Demo College (centre 99000) was already loaded.');
     expect(second.stdout()).toContain('demo.eo@democollege.test');
+    expect(second.stdout()).toContain('Password: Demo-Password-2026   (unchanged)');
+
+    // Another DEMO_PASSWORD later is not applied, so it is not printed as the password either.
+    const third = startServer({ ...env, DEMO_PASSWORD: 'Another-Password-2027' }, ['--demo']);
+    await ready(third);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    expect(third.stdout()).not.toContain('Another-Password-2027');
+    expect(third.stdout()).toContain('Demo already loaded: the password is unchanged');
 
     const sqlite = new SQLite(path.join(dataDir, 'mybtec.sqlite'), { readonly: true });
     try {

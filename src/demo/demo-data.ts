@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connection.js';
-import { insertAccount, normaliseUsername } from '../features/accounts/account.repository.js';
-import { hashPassword } from '../features/accounts/password.js';
+import {
+  findAccountRowByUsername,
+  insertAccount,
+  normaliseUsername,
+} from '../features/accounts/account.repository.js';
+import { hashPassword, verifyPassword } from '../features/accounts/password.js';
 import { insertCentre, insertSite } from '../features/organisation/organisation.repository.js';
 import { loadDemoClaims } from './demo-claims.js';
 import { loadDemoBriefs } from './demo-briefs.js';
@@ -39,8 +43,11 @@ export const demoAccountId = (key: string) => `demo-${key.replace('.', '-')}`;
 
 export interface DemoResult {
   created: boolean;
+  /** The password the demo accounts have, when it is known: never one they do not have. */
   password: string | undefined;
   passwordGenerated: boolean;
+  /** Loaded before with another password: the DEMO_PASSWORD given now was not applied. */
+  passwordIgnored: boolean;
   logins: { name: string; username: string }[];
 }
 
@@ -68,7 +75,17 @@ export async function loadDemoData(
     .executeTakeFirst();
   if (existing) {
     for (const step of steps()) await step(db, clock);
-    return { created: false, password: demoPassword, passwordGenerated: false, logins };
+    // The accounts keep the password of the first load: say the one given now only if it is that.
+    const eo = await findAccountRowByUsername(db, demoUsername('eo'));
+    const same =
+      demoPassword !== undefined && (await verifyPassword(eo?.password_hash ?? null, demoPassword));
+    return {
+      created: false,
+      password: same ? demoPassword : undefined,
+      passwordGenerated: false,
+      passwordIgnored: demoPassword !== undefined && !same,
+      logins,
+    };
   }
   const password = demoPassword ?? randomBytes(9).toString('base64url');
   const passwordHash = await hashPassword(password);
@@ -107,5 +124,11 @@ export async function loadDemoData(
       .execute();
   });
   for (const step of steps()) await step(db, clock);
-  return { created: true, password, passwordGenerated: demoPassword === undefined, logins };
+  return {
+    created: true,
+    password,
+    passwordGenerated: demoPassword === undefined,
+    passwordIgnored: false,
+    logins,
+  };
 }
