@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Tx } from '../../db/connection.js';
 import { paths } from '../../paths.js';
 import { loadSampleCatalogue } from '../qualifications/qualification.service.js';
 import { forEachDatabase } from '../../../test/support/databases.js';
@@ -143,6 +145,31 @@ forEachDatabase('courses API', (kind) => {
   const putTeam = async (who: BuiltAccount, courseId: string, body: Record<string, unknown>) =>
     (await as(who)).api('PUT', url(paths.api.courseTeam, courseId), body);
   const errorOf = (response: { json(): unknown }) => (response.json() as ErrorJson).error;
+  /**
+   * Sends the request while this test holds the course's row lock; once the request waits for that
+   * lock, changes the course and lets it go. The request must act on the course as changed.
+   */
+  const whileLocked = async <T>(
+    courseId: string,
+    send: () => Promise<T>,
+    change: (trx: Tx) => Promise<unknown>,
+  ): Promise<T> => {
+    let sent: Promise<T> | undefined;
+    let settled = false;
+    await t.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('courses').select('id').where('id', '=', courseId).forUpdate().execute();
+      sent = send();
+      void sent.finally(() => (settled = true));
+      for (let blocked = false; !blocked && !settled;) {
+        const waiting = await sql<{ pid: number }>`
+          select pid from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))
+        `.execute(trx);
+        blocked = waiting.rows.length > 0;
+      }
+      await change(trx);
+    });
+    return (await sent) as T;
+  };
 
   describe('creating', () => {
     it('lets an approved Course Leader create a draft they lead, with its audit row', async () => {
@@ -395,6 +422,34 @@ forEachDatabase('courses API', (kind) => {
       expect((await agent.api('DELETE', url(paths.api.course, draft.id))).statusCode).toBe(204);
     });
 
+    // SQLite has one writer, so nothing can come between; PostgreSQL lets another transaction in.
+    it.skipIf(kind !== 'postgres')(
+      'decides between deleting and archiving on the course as locked: confirmed meanwhile, a pending leader may not archive it',
+      async () => {
+        const pending = await as(pendingLeader);
+        const draft = await created(pending);
+        const response = await whileLocked(
+          draft.id,
+          () => pending.api('DELETE', url(paths.api.course, draft.id)),
+          (trx) =>
+            trx
+              .updateTable('courses')
+              .set({ status: 'confirmed' })
+              .where('id', '=', draft.id)
+              .execute(),
+        );
+        expect(response.statusCode).toBe(403);
+        expect(errorOf(response).code).toBe('role_not_approved');
+        const row = await t.db
+          .selectFrom('courses')
+          .select('status')
+          .where('id', '=', draft.id)
+          .executeTakeFirstOrThrow();
+        expect(row.status).toBe('confirmed');
+        expect(await auditOf('course.archived')).toHaveLength(0);
+      },
+    );
+
     it('needs an approved role to archive, but a pending Course Leader may delete their draft', async () => {
       const pending = await as(pendingLeader);
       const draft = await created(pending);
@@ -614,6 +669,33 @@ forEachDatabase('courses API', (kind) => {
         removed: expect.arrayContaining([leader.id, teacher.id]) as unknown,
       });
     });
+
+    it.skipIf(kind !== 'postgres')(
+      'takes the leaders a team change leaves out from the course as locked, not as read before',
+      async () => {
+        const course = await created(await as(leader));
+        const agent = await as(leader);
+        const response = await whileLocked(
+          course.id,
+          () =>
+            agent.api('PUT', url(paths.api.courseTeam, course.id), {
+              members: [{ accountId: teacher.id, role: 'teacher' }],
+            }),
+          // Meanwhile the LIV adds a second leader.
+          (trx) =>
+            trx
+              .insertInto('course_team')
+              .values({ course_id: course.id, account_id: otherLeader.id, role: 'course_leader' })
+              .execute(),
+        );
+        expect(response.statusCode, response.body).toBe(200);
+        expect(await teamOf(course.id)).toEqual({
+          [leader.id]: 'course_leader',
+          [otherLeader.id]: 'course_leader',
+          [teacher.id]: 'teacher',
+        });
+      },
+    );
 
     it('lets the QN change the leaders; a pending LIV gets role_not_approved', async () => {
       const course = await created(await as(leader));
