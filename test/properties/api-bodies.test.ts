@@ -12,7 +12,15 @@ import { paths } from '../../src/paths.js';
 import { forEachDatabase } from '../support/databases.js';
 import { PASSWORD } from '../support/factories.js';
 import { Agent, createTestApp, type TestApp } from '../support/test-app.js';
-import { rowCounts } from '../security/support/rows.js';
+import {
+  allTables,
+  DIGESTED_TABLES,
+  expectUnchanged,
+  REFUSED_LOGIN,
+  tableDigests,
+  UNDIGESTED_TABLES,
+  type Allowed,
+} from '../security/support/rows.js';
 import {
   allYes,
   briefBody,
@@ -29,6 +37,7 @@ import {
   invalidJson,
   mutationsOf,
   nastyString,
+  type Mutation,
 } from './support/arbitraries.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 30);
@@ -67,8 +76,8 @@ interface ApiCase {
   /** `author`: the Assessor who writes the briefs of the own team. */
   who: PrincipalName | 'visitor' | 'author';
   target?: TargetKind;
-  /** A refusal that is itself a security event writes its audit row (a failed log-in). */
-  audited?: boolean;
+  /** What a refusal may change: a refused log-in is itself a security event (see REFUSED_LOGIN). */
+  allowed?: Allowed;
   /** A valid body for the target. */
   valid: (w: World, id: string) => unknown;
 }
@@ -81,7 +90,7 @@ const CASES: ApiCase[] = [
     method: 'POST',
     url: paths.api.session,
     who: 'visitor',
-    audited: true,
+    allowed: REFUSED_LOGIN,
     valid: () => ({ username: loginName, password: PASSWORD }),
   },
   { method: 'POST', url: paths.api.termsAccept, who: 'termsNotAccepted', valid: () => ({}) },
@@ -243,6 +252,83 @@ const QUERIES: { url: string; who: PrincipalName; valid: Record<string, string> 
   },
 ];
 
+/** The parts of a JSON schema (as the OpenAPI document gives each body) the targeted checks read. */
+interface Schema {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+}
+
+type Path = (string | number)[];
+
+/** One change that makes a valid body invalid in exactly one place, and the field it names. */
+interface Targeted {
+  label: string;
+  mutation: Mutation;
+  field: string;
+}
+
+/** The JSON types a schema accepts (`integer` counts as `number`). */
+function typesOf(schema: Schema): Set<string> {
+  const types = new Set<string>();
+  for (const branch of [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])])
+    for (const type of [branch.type ?? []].flat()) types.add(type === 'integer' ? 'number' : type);
+  return types;
+}
+
+/** Values of each JSON type, to find one a field does not accept. */
+const WRONG_VALUES: [string, unknown][] = [
+  ['number', 12345],
+  ['string', 'not-the-right-type'],
+  ['boolean', true],
+  ['array', ['x']],
+  ['object', { x: 1 }],
+];
+
+/**
+ * Every targeted mistake in a valid body, walking the schema alongside it: each required field
+ * dropped, an unknown key added to each object, and each field given a value of a type it does not
+ * take. Each must be refused with 400 invalid_input whose `fields` names the field.
+ */
+function targetedMistakes(schema: Schema, value: unknown, path: Path = []): Targeted[] {
+  const name = (p: Path) => p.join('.');
+  const out: Targeted[] = [];
+  const types = typesOf(schema);
+  if (path.length > 0 && types.size > 0) {
+    const wrong = WRONG_VALUES.find(([type]) => !types.has(type));
+    if (wrong)
+      out.push({
+        label: `${name(path)} as ${wrong[0]}`,
+        mutation: { kind: 'set', path, value: wrong[1] },
+        field: name(path),
+      });
+  }
+  if (Array.isArray(value) && schema.items && value.length > 0)
+    out.push(...targetedMistakes(schema.items, value[0], [...path, 0]));
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && schema.properties) {
+    const object = value as Record<string, unknown>;
+    out.push({
+      label: `unknown key in ${name(path) || 'the body'}`,
+      mutation: { kind: 'add', path, key: 'isAdmin', value: true },
+      field: name([...path, 'isAdmin']),
+    });
+    for (const key of schema.required ?? [])
+      if (key in object)
+        out.push({
+          label: `${name([...path, key])} dropped`,
+          mutation: { kind: 'drop', path: [...path, key] },
+          field: name([...path, key]),
+        });
+    for (const [key, child] of Object.entries(schema.properties))
+      if (key in object) out.push(...targetedMistakes(child, object[key], [...path, key]));
+  }
+  return out;
+}
+
 /** Can it be put in an address at all? (A lone surrogate cannot.) */
 function encodable(text: string): boolean {
   try {
@@ -309,22 +395,49 @@ forEachDatabase('every API body, query and id (properties)', (kind) => {
   ): Promise<LightMyRequestResponse> {
     const agent = await agentFor(testCase.who);
     const id = testCase.target ? await targets.get(testCase.target) : '';
-    const before = await rowCounts(t.db);
+    const before = await tableDigests(t.db, testCase.allowed);
     const response = await send(agent, fill(testCase.url, id));
     expectClearAnswer(response, what);
     if (expectStatus !== undefined) expect(response.statusCode, what).toBe(expectStatus);
-    if (response.statusCode >= 400) {
-      const after = await rowCounts(t.db);
-      if (testCase.audited) after.audit_events = before.audit_events ?? 0;
-      expect(after, what).toEqual(before);
-    } else targets.forget(testCase.target);
+    if (response.statusCode >= 400) await expectUnchanged(t.db, before, what, testCase.allowed);
+    else targets.forget(testCase.target);
     if (testCase.url.includes('quality-nominee')) await restoreQualityNominees();
     return response;
   }
 
+  /** The body schema of each state-changing call, from the OpenAPI document. */
+  async function bodySchemas(): Promise<Map<string, Schema | undefined>> {
+    const document = (await t.app.inject({ method: 'GET', url: paths.api.openapi })).json() as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>
+      >;
+    };
+    const schemas = new Map<string, Schema | undefined>();
+    for (const [path, methods] of Object.entries(document.paths))
+      for (const [method, operation] of Object.entries(methods))
+        schemas.set(
+          `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
+          operation.requestBody?.content?.['application/json']?.schema,
+        );
+    return schemas;
+  }
+
+  /**
+   * The calls that take no body at all: anything sent is ignored, so there is nothing to assign
+   * (OWASP ASVS 4 V5.1.2). Every other call's body is a closed schema.
+   */
+  const NO_BODY = new Set([
+    `DELETE ${paths.api.claim}`,
+    `POST ${paths.api.courseConfirm}`,
+    `POST ${paths.api.courseClone}`,
+    `DELETE ${paths.api.course}`,
+    `POST ${paths.api.termsAccept}`,
+  ]);
+
   it('refuses the NUL character anywhere (body, query, id, form), naming the field, storing nothing', async () => {
     const claimId = await targets.get('pendingClaim');
-    const before = await rowCounts(t.db);
+    const before = await tableDigests(t.db);
     const decision = await w.agents.qn.api('POST', paths.api.approvals, {
       decisions: [{ claimId, approve: true, reason: 'fine\u0000' }],
     });
@@ -343,7 +456,12 @@ forEachDatabase('every API body, query and id (properties)', (kind) => {
     expect(id.statusCode).toBe(400);
     const form = await w.agents.teacher.form(paths.feedback, { message: 'Hello\u0000there' });
     expect(form.statusCode).toBe(400);
-    expect(await rowCounts(t.db)).toEqual(before);
+    await expectUnchanged(t.db, before, 'NUL');
+  });
+
+  it('digests every table of the database after a refusal, or says why not', async () => {
+    const named = new Set([...Object.keys(DIGESTED_TABLES), ...Object.keys(UNDIGESTED_TABLES)]);
+    expect((await allTables(t.db)).filter((table) => !named.has(table))).toEqual([]);
   });
 
   it('answers an address Fastify cannot route (bad escape, id over 100 characters) in the product’s shape', async () => {
@@ -379,6 +497,37 @@ forEachDatabase('every API body, query and id (properties)', (kind) => {
   });
 
   describe.each(CASES.map((c) => [`${c.method} ${c.url}`, c] as const))('%s', (_name, testCase) => {
+    it(
+      'refuses a required field dropped, an unknown key added or a wrong type: 400 invalid_input naming the field (mass assignment, ASVS V5.1.2)',
+      async () => {
+        const key = `${testCase.method} ${testCase.url}`;
+        const schema = (await bodySchemas()).get(key);
+        if (NO_BODY.has(key)) {
+          expect(schema, `${key} is listed as taking no body`).toBeUndefined();
+          return;
+        }
+        expect(schema, `${key} has a body schema`).toBeDefined();
+        expect(schema?.additionalProperties, `${key}: unknown keys are refused`).toBe(false);
+        const valid = testCase.valid(w, testCase.target ? await targets.get(testCase.target) : '');
+        const mistakes = targetedMistakes(schema as Schema, valid);
+        expect(mistakes.length).toBeGreaterThan(0);
+        for (const mistake of mistakes) {
+          const id = testCase.target ? await targets.get(testCase.target) : '';
+          const body = applyMutations(testCase.valid(w, id), [mistake.mutation]);
+          const response = await check(
+            testCase,
+            (agent, url) => agent.api(testCase.method, url, body),
+            mistake.label,
+            400,
+          );
+          const error = (response.json() as { error: { code: string; fields?: object } }).error;
+          expect(error.code, mistake.label).toBe('invalid_input');
+          expect(Object.keys(error.fields ?? {}), mistake.label).toContain(mistake.field);
+        }
+      },
+      TIMEOUT,
+    );
+
     it(
       'answers mutated bodies with 2xx or a clear 4xx, storing nothing when refused',
       async () => {
@@ -502,7 +651,7 @@ forEachDatabase('every API body, query and id (properties)', (kind) => {
           nastyString.filter((s) => s.length > 0 && s.length < 5000 && encodable(s)),
           async (testCase, id) => {
             const agent = await agentFor(testCase.who);
-            const before = await rowCounts(t.db);
+            const before = await tableDigests(t.db, testCase.allowed);
             const body = testCase.valid(w, id);
             const response = await agent.api(testCase.method, fill(testCase.url, id), body);
             expectClearAnswer(
@@ -510,7 +659,7 @@ forEachDatabase('every API body, query and id (properties)', (kind) => {
               `${testCase.url} with id ${JSON.stringify(id).slice(0, 100)}`,
             );
             expect(response.statusCode).toBeGreaterThanOrEqual(400);
-            expect(await rowCounts(t.db)).toEqual(before);
+            await expectUnchanged(t.db, before, testCase.url, testCase.allowed);
           },
         ),
         { numRuns: RUNS * 2 },

@@ -11,7 +11,12 @@ import { paths } from '../../src/paths.js';
 import { forEachDatabase } from '../support/databases.js';
 import { PASSWORD } from '../support/factories.js';
 import { Agent, createTestApp, csrfFromHtml, type TestApp } from '../support/test-app.js';
-import { rowCounts } from '../security/support/rows.js';
+import {
+  expectUnchanged,
+  REFUSED_LOGIN,
+  tableDigests,
+  type Allowed,
+} from '../security/support/rows.js';
 import {
   buildWorld,
   fill,
@@ -54,9 +59,16 @@ interface FormCase {
   /** `author`: the Assessor who writes the briefs of the own team. */
   who: PrincipalName | 'visitor' | 'author';
   target?: TargetKind;
-  /** A refusal that is itself a security event writes its audit row (a failed log-in). */
-  audited?: boolean;
+  /** What a refusal may change: a refused log-in is itself a security event (see REFUSED_LOGIN). */
+  allowed?: Allowed;
   valid: (w: World, id: string) => Form;
+  /** Told apart from another case of the same form. */
+  label?: string;
+  /**
+   * The fields a person must fill in: each left out, or sent twice (a list where one value
+   * belongs), must be answered 400 with the GOV.UK error summary linking to it.
+   */
+  required?: (id: string) => string[];
 }
 
 let loginName = '';
@@ -94,13 +106,25 @@ const CASES: FormCase[] = [
   {
     url: paths.login,
     who: 'visitor',
-    audited: true,
+    allowed: REFUSED_LOGIN,
     valid: () => ({ username: loginName, password: PASSWORD }),
+    required: () => ['username', 'password'],
   },
-  { url: paths.terms, who: 'termsNotAccepted', valid: () => ({ accept: 'yes' }) },
-  { url: paths.forgottenPassword, who: 'visitor', valid: () => ({ username: loginName }) },
+  {
+    url: paths.terms,
+    who: 'termsNotAccepted',
+    valid: () => ({ accept: 'yes' }),
+    required: () => ['accept'],
+  },
+  {
+    url: paths.forgottenPassword,
+    who: 'visitor',
+    valid: () => ({ username: loginName }),
+    required: () => ['username'],
+  },
   {
     url: paths.resetPassword,
+    label: 'a token that was never issued',
     who: 'visitor',
     valid: () => ({
       token: 'A'.repeat(43),
@@ -108,11 +132,30 @@ const CASES: FormCase[] = [
       confirmPassword: 'A-New-Password-1',
     }),
   },
-  { url: paths.feedback, who: 'teacher', valid: () => ({ message: 'The claim screen is clear.' }) },
+  {
+    url: paths.resetPassword,
+    label: 'a valid token',
+    who: 'visitor',
+    target: 'resetToken',
+    valid: (_w, token) => ({
+      token,
+      password: 'A-New-Password-1',
+      confirmPassword: 'A-New-Password-1',
+    }),
+    // A password left out does not match its confirmation, and is named there.
+    required: () => ['confirmPassword'],
+  },
+  {
+    url: paths.feedback,
+    who: 'teacher',
+    valid: () => ({ message: 'The claim screen is clear.' }),
+    required: () => ['message'],
+  },
   {
     url: paths.claimStart,
     who: 'teacher',
     valid: (w) => ({ site: w.teams.own.siteId, subjects: ['business', 'sport'] }),
+    required: () => ['site', 'subjects'],
   },
   {
     url: paths.claimQuestion,
@@ -123,6 +166,7 @@ const CASES: FormCase[] = [
       step: '0',
       answer: 'no',
     }),
+    required: () => ['answer'],
   },
   {
     url: paths.claimConfirm,
@@ -162,6 +206,7 @@ const CASES: FormCase[] = [
       homeSiteId: w.teams.own.siteId,
       mybtecAccess: 'yes',
     }),
+    required: () => ['firstName', 'lastName', 'username'],
   },
   {
     url: paths.admin.accountPattern,
@@ -173,18 +218,26 @@ const CASES: FormCase[] = [
       homeSiteId: w.teams.own.siteId,
       mybtecAccess: 'yes',
     }),
+    required: () => ['firstName', 'lastName', 'homeSiteId'],
   },
   {
     url: paths.admin.siteQualityNomineePattern,
     who: 'eo',
     target: 'site',
     valid: (w) => ({ accountId: w.northQn.id }),
+    required: () => ['accountId'],
   },
-  { url: paths.admin.centreQualityNominee, who: 'eo', valid: () => ({ accountId: 'none' }) },
+  {
+    url: paths.admin.centreQualityNominee,
+    who: 'eo',
+    valid: () => ({ accountId: 'none' }),
+    required: () => ['accountId'],
+  },
   {
     url: paths.coursePages.create,
     who: 'cl',
     valid: (w) => ({ site: w.teams.own.siteId, subject: 'business' }),
+    required: () => ['site', 'subject'],
   },
   {
     url: paths.coursePages.createQualification,
@@ -194,6 +247,7 @@ const CASES: FormCase[] = [
       subject: 'business',
       qualification: w.teams.own.spec.qualificationId,
     }),
+    required: () => ['qualification'],
   },
   {
     url: paths.coursePages.createDetails,
@@ -204,8 +258,15 @@ const CASES: FormCase[] = [
       qualification: w.teams.own.spec.qualificationId,
       ...courseForm(w),
     }),
+    required: () => ['title', 'academicYear', 'startDate-day', 'endDate-year'],
   },
-  { url: paths.coursePages.editPattern, who: 'cl', target: 'draftCourse', valid: courseForm },
+  {
+    url: paths.coursePages.editPattern,
+    who: 'cl',
+    target: 'draftCourse',
+    valid: courseForm,
+    required: () => ['title', 'academicYear', 'startDate-month', 'endDate-day'],
+  },
   { url: paths.coursePages.removePattern, who: 'cl', target: 'draftCourse', valid: () => ({}) },
   { url: paths.coursePages.confirmPattern, who: 'cl', target: 'draftCourse', valid: () => ({}) },
   { url: paths.coursePages.clonePattern, who: 'cl', target: 'draftCourse', valid: () => ({}) },
@@ -217,13 +278,21 @@ const CASES: FormCase[] = [
       unitId: w.teams.own.spec.briefUnit,
       ...briefForm(w),
     }),
+    required: () => ['title'],
   },
-  { url: paths.briefPages.editPattern, who: 'author', target: 'draftBrief', valid: briefForm },
+  {
+    url: paths.briefPages.editPattern,
+    who: 'author',
+    target: 'draftBrief',
+    valid: briefForm,
+    required: () => ['title'],
+  },
   {
     url: paths.briefPages.sendPattern,
     who: 'author',
     target: 'draftBrief',
     valid: (w) => ({ ivId: w.people.iv.id }),
+    required: () => ['ivId'],
   },
   {
     url: paths.briefPages.verifyPattern,
@@ -249,6 +318,7 @@ const CASES: FormCase[] = [
         ].map((item) => [`checklist-${item}`, 'yes']),
       ),
     }),
+    required: () => ['decision', 'feedback', 'checklist-fit_for_purpose'],
   },
   {
     url: paths.coursePages.teamPattern,
@@ -260,6 +330,24 @@ const CASES: FormCase[] = [
     }),
   },
 ];
+
+/** Fields read as a list (checkboxes, several choices): sending one twice is not a mistake. */
+const LIST_FIELDS = new Set([
+  'subjects',
+  'unitIds',
+  'aims',
+  'criteria',
+  'task1Criteria',
+  'leaderIds',
+]);
+
+/** A link of the error summary to the field (a date's day, month and year share one link). */
+function summaryLinkTo(field: string): RegExp {
+  const base = field.replace(/-(day|month|year)$/, '');
+  return new RegExp(
+    `govuk-error-summary[\\s\\S]*href="#${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+  );
+}
 
 /** No lone surrogate (which UTF-8 cannot carry, so no browser can send it). */
 function wellFormed(text: string): boolean {
@@ -342,7 +430,7 @@ forEachDatabase('every form (properties)', (kind) => {
   ): Promise<LightMyRequestResponse> {
     const agent = await agentFor(testCase.who);
     const id = testCase.target ? await targets.get(testCase.target) : '';
-    const before = await rowCounts(t.db);
+    const before = await tableDigests(t.db, testCase.allowed);
     const response = await agent.request({
       method: 'POST',
       url: fill(testCase.url, id),
@@ -351,11 +439,8 @@ forEachDatabase('every form (properties)', (kind) => {
     });
     expectClearPage(response, what);
     if (expectStatus !== undefined) expect(response.statusCode, what).toBe(expectStatus);
-    if (response.statusCode >= 400) {
-      const after = await rowCounts(t.db);
-      if (testCase.audited) after.audit_events = before.audit_events ?? 0;
-      expect(after, what).toEqual(before);
-    } else targets.forget(testCase.target);
+    if (response.statusCode >= 400) await expectUnchanged(t.db, before, what, testCase.allowed);
+    else targets.forget(testCase.target);
     if (testCase.url.includes('quality-nominee')) await restoreQualityNominees();
     return response;
   }
@@ -369,62 +454,98 @@ forEachDatabase('every form (properties)', (kind) => {
     expect(forms.filter((url) => !covered.has(url) && url !== paths.logout)).toEqual([]);
   });
 
-  describe.each(CASES.map((c) => [c.url, c] as const))('POST %s', (_url, testCase) => {
-    it(
-      'answers mutated forms with a page, a redirect or a clear 4xx page, storing nothing when refused',
-      async () => {
-        const valid = testCase.valid(w, testCase.target ? await targets.get(testCase.target) : '');
-        await fc.assert(
-          fc.asyncProperty(formMutationsOf(valid), async (mutations) => {
-            const id = testCase.target ? await targets.get(testCase.target) : '';
-            const form = applyFormMutations(testCase.valid(w, id), mutations);
-            await post(
-              testCase,
-              (agent) => encode(form, agent.csrfToken),
-              JSON.stringify(mutations).slice(0, 300),
-            );
-          }),
-          { numRuns: RUNS },
-        );
-      },
-      TIMEOUT,
-    );
-
-    it('answers a form over 1 MB with 413, as a page', async () => {
-      const response = await post(
-        testCase,
-        (agent) => encode({ padding: 'x'.repeat(ONE_MB) }, agent.csrfToken),
-        'over 1 MB',
-        413,
+  describe.each(CASES.map((c) => [c.label ? `${c.url} (${c.label})` : c.url, c] as const))(
+    'POST %s',
+    (_url, testCase) => {
+      it.skipIf(!testCase.required)(
+        'refuses a required field left out or sent twice: 400 with the error summary linking to it',
+        async () => {
+          const id = testCase.target ? await targets.get(testCase.target) : '';
+          const required = testCase.required?.(id) ?? [];
+          for (const field of required) {
+            const valid = testCase.valid(w, id);
+            expect(Object.keys(valid), `${field} is in the valid form`).toContain(field);
+            const value = valid[field];
+            const mistakes: [string, Form][] = [
+              [
+                `${field} left out`,
+                Object.fromEntries(Object.entries(valid).filter(([k]) => k !== field)),
+              ],
+            ];
+            if (typeof value === 'string' && !LIST_FIELDS.has(field))
+              mistakes.push([`${field} sent twice`, { ...valid, [field]: [value, `${value}x`] }]);
+            for (const [label, form] of mistakes) {
+              const response = await post(
+                testCase,
+                (agent) => encode(form, agent.csrfToken),
+                label,
+                400,
+              );
+              expect(response.body, label).toContain('govuk-error-summary');
+              expect(response.body, label).toMatch(summaryLinkTo(field));
+            }
+          }
+        },
+        TIMEOUT,
       );
-      expect(response.body).toContain('What you sent is too large');
-    });
 
-    it('answers a body that is not a form (JSON, text, broken escapes) with a clear answer', async () => {
-      for (const [type, payload] of [
-        ['application/x-www-form-urlencoded', '%E0%A4%A=1&%%%=2&a=%ZZ'],
-        ['application/x-www-form-urlencoded', '&&&==&='],
-        ['text/plain', 'hello'],
-        ['application/json', '{"username": '],
-      ] as const) {
-        const agent = await agentFor(testCase.who);
-        const id = testCase.target ? await targets.get(testCase.target) : '';
-        const before = await rowCounts(t.db);
-        const response = await agent.request({
-          method: 'POST',
-          url: fill(testCase.url, id),
-          payload,
-          headers: { 'content-type': type, 'x-csrf-token': agent.csrfToken },
-        });
-        expect(response.statusCode, `${type} ${payload}`).toBeLessThan(500);
-        if (response.statusCode >= 400) {
-          const after = await rowCounts(t.db);
-          if (testCase.audited) after.audit_events = before.audit_events ?? 0;
-          expect(after).toEqual(before);
-        } else targets.forget(testCase.target);
-      }
-    });
-  });
+      it(
+        'answers mutated forms with a page, a redirect or a clear 4xx page, storing nothing when refused',
+        async () => {
+          const valid = testCase.valid(
+            w,
+            testCase.target ? await targets.get(testCase.target) : '',
+          );
+          await fc.assert(
+            fc.asyncProperty(formMutationsOf(valid), async (mutations) => {
+              const id = testCase.target ? await targets.get(testCase.target) : '';
+              const form = applyFormMutations(testCase.valid(w, id), mutations);
+              await post(
+                testCase,
+                (agent) => encode(form, agent.csrfToken),
+                JSON.stringify(mutations).slice(0, 300),
+              );
+            }),
+            { numRuns: RUNS },
+          );
+        },
+        TIMEOUT,
+      );
+
+      it('answers a form over 1 MB with 413, as a page', async () => {
+        const response = await post(
+          testCase,
+          (agent) => encode({ padding: 'x'.repeat(ONE_MB) }, agent.csrfToken),
+          'over 1 MB',
+          413,
+        );
+        expect(response.body).toContain('What you sent is too large');
+      });
+
+      it('answers a body that is not a form (JSON, text, broken escapes) with a clear answer', async () => {
+        for (const [type, payload] of [
+          ['application/x-www-form-urlencoded', '%E0%A4%A=1&%%%=2&a=%ZZ'],
+          ['application/x-www-form-urlencoded', '&&&==&='],
+          ['text/plain', 'hello'],
+          ['application/json', '{"username": '],
+        ] as const) {
+          const agent = await agentFor(testCase.who);
+          const id = testCase.target ? await targets.get(testCase.target) : '';
+          const before = await tableDigests(t.db, testCase.allowed);
+          const response = await agent.request({
+            method: 'POST',
+            url: fill(testCase.url, id),
+            payload,
+            headers: { 'content-type': type, 'x-csrf-token': agent.csrfToken },
+          });
+          expect(response.statusCode, `${type} ${payload}`).toBeLessThan(500);
+          if (response.statusCode >= 400)
+            await expectUnchanged(t.db, before, `${type} ${payload}`, testCase.allowed);
+          else targets.forget(testCase.target);
+        }
+      });
+    },
+  );
 
   it(
     'keeps what people type as data: stored as typed, shown escaped, never run',

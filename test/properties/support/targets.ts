@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { paths } from '../../../src/paths.js';
 import {
   freshBrief,
@@ -15,7 +16,9 @@ export type TargetKind =
   | 'pendingClaim'
   | 'approvedClaim'
   | 'account'
-  | 'site';
+  | 'site'
+  /** A reset link's token (not an id): usable once, so a reset that works uses it up. */
+  | 'resetToken';
 
 /** Targets, made once and made again only once a request has used them up. */
 export class Targets {
@@ -59,6 +62,24 @@ export class Targets {
         return (await freshPerson(w, 'own')).id;
       case 'site':
         return w.centreA.siteIds[1] as string;
+      case 'resetToken': {
+        // Stored as the service stores it (only the hash), for a person of its own.
+        const token = randomBytes(32).toString('base64url');
+        const person = await freshPerson(w, 'own');
+        const now = w.t.clock.now();
+        await w.t.db
+          .insertInto('password_resets')
+          .values({
+            token_hash: createHash('sha256').update(token).digest('hex'),
+            account_id: person.id,
+            purpose: 'reset',
+            created_at: now.toISOString(),
+            expires_at: new Date(now.getTime() + 60 * 60_000).toISOString(),
+            used_at: null,
+          })
+          .execute();
+        return token;
+      }
     }
   }
 }
