@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 import type { AccountRow, AccountUpdate, NewAccount } from '../../db/schema.js';
 
 /** An account as the services see it: never the row, never the password hash. */
@@ -117,17 +118,21 @@ export async function usernameTaken(db: DbOrTx, username: string): Promise<boole
  * The signed-in person and the number of their home site (shown in the header), in one query on
  * every signed-in request: only the columns an Account holds (never the password hash).
  */
-export async function findSessionAccount(
-  db: DbOrTx,
-  id: string,
-): Promise<{ account: Account; homeSiteNumber: string } | undefined> {
-  const row = await db
+/** Read on every signed-in request: compiled once. */
+const sessionAccountRow = prepared((db, id: string) =>
+  db
     .selectFrom('accounts')
     .innerJoin('sites', 'sites.id', 'accounts.home_site_id')
     .select(ACCOUNT_COLUMNS.map((column) => `accounts.${column}` as const))
     .select('sites.number as home_site_number')
-    .where('accounts.id', '=', id)
-    .executeTakeFirst();
+    .where('accounts.id', '=', id),
+);
+
+export async function findSessionAccount(
+  db: DbOrTx,
+  id: string,
+): Promise<{ account: Account; homeSiteNumber: string } | undefined> {
+  const [row] = await sessionAccountRow(db, id);
   if (!row) return undefined;
   const { home_site_number, ...account } = row;
   return {

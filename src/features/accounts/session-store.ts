@@ -2,11 +2,17 @@ import type { SessionStore } from '@fastify/session';
 import type { Session } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 
 /** How long an unused session row is kept; the guard signs people out sooner (idle and absolute limits). */
 const ROW_LIFETIME_MS = 12 * 60 * 60_000;
 
 type Callback = (error?: unknown) => void;
+
+/** Read on every request with a session cookie: compiled once. */
+const sessionRow = prepared((db, id: string) =>
+  db.selectFrom('sessions').select(['data', 'expires_at']).where('id', '=', id),
+);
 
 /**
  * @fastify/session's store, kept in our database so that any instance can serve any person.
@@ -52,17 +58,13 @@ export function databaseSessionStore(db: Db, clock: Clock): SessionStore {
       );
     },
     get(sessionId, callback) {
-      db.selectFrom('sessions')
-        .select(['data', 'expires_at'])
-        .where('id', '=', sessionId)
-        .executeTakeFirst()
-        .then(
-          (row) => {
-            if (!row || row.expires_at <= clock.now().toISOString()) return callback(null, null);
-            callback(null, JSON.parse(row.data) as Session);
-          },
-          (error: unknown) => callback(error),
-        );
+      sessionRow(db, sessionId).then(
+        ([row]) => {
+          if (!row || row.expires_at <= clock.now().toISOString()) return callback(null, null);
+          callback(null, JSON.parse(row.data) as Session);
+        },
+        (error: unknown) => callback(error),
+      );
     },
     destroy(sessionId: string, callback: Callback) {
       run(db.deleteFrom('sessions').where('id', '=', sessionId).execute(), callback);

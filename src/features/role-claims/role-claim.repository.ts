@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 import type { ClaimRow, Database } from '../../db/schema.js';
 import type { ActorRoleGrant } from '../../domain/actor.js';
 import { isClaimStatus, type ClaimStatus } from '../../domain/claims.js';
@@ -58,18 +59,15 @@ function claimsWithNames(db: DbOrTx) {
     .select(sql<string>`accounts.first_name || ' ' || accounts.last_name`.as('claimant_name'));
 }
 
+const none = sql<string | null>`cast(null as text)`;
+
 /**
  * What the per-request actor index is built from, in one query (one round trip on every signed-in
  * request): the sites where the account is Quality Nominee — recorded for the site, or for the
- * whole centre — and its approved and pending roles.
+ * whole centre — and its approved and pending roles. Compiled once per database handle.
  */
-export async function actorIndexOf(
-  db: DbOrTx,
-  accountId: string,
-  centreId: string,
-): Promise<{ qnSiteIds: string[]; grants: ActorRoleGrant[] }> {
-  const none = sql<string | null>`cast(null as text)`;
-  const rows = await db
+const actorIndexRows = prepared((db, accountId: string, centreId: string) =>
+  db
     .selectFrom('sites')
     .innerJoin('centres', 'centres.id', 'sites.centre_id')
     .select([
@@ -92,8 +90,15 @@ export async function actorIndexOf(
         .select([sql<string>`'grant'`.as('kind'), 'site_id', 'subject_id', 'role', 'status'])
         .where('claimant_id', '=', accountId)
         .where('status', 'in', ['approved', 'pending']),
-    )
-    .execute();
+    ),
+);
+
+export async function actorIndexOf(
+  db: DbOrTx,
+  accountId: string,
+  centreId: string,
+): Promise<{ qnSiteIds: string[]; grants: ActorRoleGrant[] }> {
+  const rows = await actorIndexRows(db, accountId, centreId);
   const qnSiteIds: string[] = [];
   const grants: ActorRoleGrant[] = [];
   for (const row of rows) {
