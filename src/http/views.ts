@@ -3,6 +3,7 @@ import fastifyView from '@fastify/view';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import { formatTime } from '../errors.js';
+import { TERMS_VERSION } from '../features/accounts/terms.js';
 import { projectRoot } from '../lib/project-root.js';
 import { paths } from '../paths.js';
 import { fromThisMachine } from './local-request.js';
@@ -57,6 +58,18 @@ export function errorList(fields: Record<string, string>): PageError[] {
 }
 
 /**
+ * The first page this person may open: where signing in leads and where the myBTEC name in the
+ * header links to. The terms first, then home (or the accounts pages for an Examinations Officer
+ * without myBTEC access); the log-in page when signed out.
+ */
+export function landingPath(account: FastifyRequest['account']): string {
+  if (!account) return paths.login;
+  if (account.termsVersion !== TERMS_VERSION) return paths.terms;
+  if (!account.mybtecAccess && account.examsOfficer) return paths.admin.accounts;
+  return paths.home;
+}
+
+/**
  * Renders a page with what every page needs: the signed-in person, a fresh CSRF token for its
  * forms, the CSP nonce, and the current path for the navigation.
  */
@@ -87,8 +100,10 @@ export async function render(
             siteNumber: request.homeSiteNumber ?? '',
             mybtecAccess: account.mybtecAccess,
             examsOfficer: account.examsOfficer,
+            termsAccepted: account.termsVersion === TERMS_VERSION,
           }
         : null,
+      homePath: landingPath(account),
       devMail: request.server.devMailEnabled && fromThisMachine(request),
     });
 }

@@ -1,19 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, InvalidInput } from '../../errors.js';
 import { asForm, raw, text } from '../../http/forms.js';
-import { render } from '../../http/views.js';
+import { landingPath, render } from '../../http/views.js';
 import type { RateLimitConfig } from '../../http/context.js';
 import { paths } from '../../paths.js';
 import type { AccountService } from './account.service.js';
 import type { Account } from './account.repository.js';
 import { TERMS_VERSION } from './terms.js';
-
-/** After signing in: the terms first, then the home page (or the accounts pages for an EO without myBTEC). */
-export function landingPath(account: Account): string {
-  if (account.termsVersion !== TERMS_VERSION) return paths.terms;
-  if (!account.mybtecAccess && account.examsOfficer) return paths.admin.accounts;
-  return paths.home;
-}
 
 /** A fresh session id at sign-in, so an id planted before sign-in is worth nothing after. */
 export async function startSession(
