@@ -15,8 +15,8 @@ import { TERMS_VERSION } from '../features/accounts/terms.js';
 import { isApiPath } from '../paths.js';
 import type { Access } from './context.js';
 
-/** Signed out after this long without a request… */
-export const SESSION_IDLE_MS = 60 * 60_000;
+/** Signed out after this long without a request (ASVS 4 3.3.2, level 2: 30 minutes)… */
+export const SESSION_IDLE_MS = 30 * 60_000;
 /** …and after this long whatever happens. */
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 /** Only record activity once a minute, so that reading pages does not write the session every time. */
