@@ -734,16 +734,18 @@ async function main(): Promise<void> {
     met: startOk ? 'yes' : 'NO',
   });
   if (afterLoad) {
+    // The target is judged on the peak (the kernel's high-water mark, VmHWM): the memory the
+    // process needed at its worst moment, not what it kept after the load.
     const rssOk = check(
-      'RSS after load MB',
-      afterLoad.rssMb,
+      'peak RSS MB',
+      afterLoad.peakRssMb,
       `< ${TARGETS.rssMb}`,
-      afterLoad.rssMb < TARGETS.rssMb,
+      afterLoad.peakRssMb < TARGETS.rssMb,
     );
     rows.push({
       name: 'rss',
-      label: `Resident memory after the load, MB (before the log-ins ${beforeLogin ? fmt((beforeLogin as { rssMb: number }).rssMb) : '?'}, peak ${fmt(afterLoad.peakRssMb)})`,
-      reqPerSec: fmt(afterLoad.rssMb),
+      label: `Resident memory at its peak, MB (after the load ${fmt(afterLoad.rssMb)}, before the log-ins ${beforeLogin ? fmt((beforeLogin as { rssMb: number }).rssMb) : '?'})`,
+      reqPerSec: fmt(afterLoad.peakRssMb),
       p99: '',
       serverP99: '',
       cpu: '',
