@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/connection.js';
+import { roleName, type Role } from '../../src/domain/roles.js';
 import { databaseKinds, type DatabaseKind } from '../support/databases.js';
 import {
   buildAccount,
@@ -163,48 +164,101 @@ describe.each(databaseKinds)('crash safety [%s]', (kind: DatabaseKind) => {
   let siteOfCentre = '';
   const siteId = () => siteOfCentre;
 
-  /** Everything answered 2xx is in the database, with its audit row and its email. */
-  async function expectLedgerKept(ledger: Ledger, qnAccount: BuiltAccount): Promise<void> {
+  /** How many times each key comes up. */
+  function tally(keys: string[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    return counts;
+  }
+
+  /**
+   * Everything answered 2xx is in the database, with its audit row and its emails: each claim
+   * answered 201 with its `claim.created` row and its email to the approver, each decision answered
+   * with a status with its `claim.approved`/`claim.rejected` row and its email to the claimant.
+   * Emails carry no claim id, so they are matched by what they say (who, which role, which
+   * subject), one email for each claim or decision stored — a change the server made but could not
+   * answer before it died is stored too, and has its email like any other.
+   */
+  async function expectLedgerKept(
+    ledger: Ledger,
+    qnAccount: BuiltAccount,
+    staffAccounts: BuiltAccount[],
+  ): Promise<void> {
     const db = handle.db;
     const ids = [...ledger.claims.keys()];
     expect(ids.length).toBeGreaterThan(0);
-    const rows = await db
+    const claims = await db
       .selectFrom('claims')
-      .select(['id', 'status', 'claimant_id'])
-      .where('id', 'in', ids)
+      .select(['id', 'status', 'claimant_id', 'role', 'subject_id'])
       .execute();
-    expect(rows.length, 'every claim answered 201 is there').toBe(ids.length);
-    for (const row of rows) expect(row.claimant_id).toBe(ledger.claims.get(row.id));
-    const created = await db
+    const byId = new Map(claims.map((row) => [row.id, row]));
+    for (const id of ids)
+      expect(byId.get(id)?.claimant_id, `claim ${id} answered 201 is there`).toBe(
+        ledger.claims.get(id),
+      );
+    const audit = await db
       .selectFrom('audit_events')
-      .select('target_id')
-      .where('action', '=', 'claim.created')
-      .where('target_id', 'in', ids)
+      .select(['action', 'target_id'])
+      .where('target_type', '=', 'claim')
       .execute();
-    expect(new Set(created.map((r) => r.target_id)).size, 'each with its audit row').toBe(
-      ids.length,
-    );
-    const byId = new Map(rows.map((r) => [r.id, r.status]));
+    const actionsOf = new Map<string, string[]>();
+    for (const row of audit)
+      actionsOf.set(row.target_id ?? '', [
+        ...(actionsOf.get(row.target_id ?? '') ?? []),
+        row.action,
+      ]);
+    for (const id of ids)
+      expect(actionsOf.get(id), `claim ${id}: its claim.created row`).toContain('claim.created');
     for (const [claimId, status] of ledger.decisions) {
-      const now =
-        byId.get(claimId) ??
-        (
-          await db
-            .selectFrom('claims')
-            .select('status')
-            .where('id', '=', claimId)
-            .executeTakeFirst()
-        )?.status;
       // A decision stays, unless a later claim of the same person in the same team replaced it.
-      expect([status, 'superseded'], `claim ${claimId}`).toContain(now);
+      expect([status, 'superseded'], `claim ${claimId}`).toContain(byId.get(claimId)?.status);
+      expect(actionsOf.get(claimId), `claim ${claimId}: its claim.${status} row`).toContain(
+        `claim.${status}`,
+      );
     }
-    const toQn = await db
-      .selectFrom('outbox')
-      .select('id')
-      .where('to_address', '=', qnAccount.username)
-      .execute();
-    expect(toQn.length, 'an email to the approver for each claim').toBeGreaterThanOrEqual(
-      ids.length,
+
+    const subjects = new Map(
+      (await db.selectFrom('subjects').select(['id', 'name']).execute()).map((r) => [r.id, r.name]),
+    );
+    const people = new Map(staffAccounts.map((a) => [a.id, a]));
+    const nameOf = (id: string) => people.get(id)?.name ?? `unknown ${id}`;
+    const about = (claim: { role: string; subject_id: string }) =>
+      `${roleName(claim.role as Role)} in ${subjects.get(claim.subject_id) ?? claim.subject_id}`;
+    const emails = await db.selectFrom('outbox').select(['to_address', 'subject']).execute();
+    const sent = tally(emails.map((e) => `${e.to_address} | ${e.subject}`));
+
+    // Each stored claim (every answered one among them): one email to the Quality Nominee.
+    const claimEmails = tally(
+      claims.map(
+        (claim) =>
+          `${qnAccount.username} | Role claim to review: ${nameOf(claim.claimant_id)}, ${about(claim)}`,
+      ),
+    );
+    for (const id of ids) {
+      const claim = byId.get(id);
+      if (!claim) continue;
+      const key = `${qnAccount.username} | Role claim to review: ${nameOf(claim.claimant_id)}, ${about(claim)}`;
+      expect(sent.get(key) ?? 0, `claim ${id}: the approver's email`).toBe(claimEmails.get(key));
+    }
+    // Each stored decision (every answered one among them): one email to the claimant.
+    const decisionKey = (claimId: string, action: string) => {
+      const claim = byId.get(claimId);
+      if (!claim) return `unknown claim ${claimId}`;
+      const person = people.get(claim.claimant_id);
+      return `${person?.username ?? claim.claimant_id} | Your role claim has been ${action.replace('claim.', '')}: ${about(claim)}`;
+    };
+    const decided = tally(
+      audit
+        .filter((row) => row.action === 'claim.approved' || row.action === 'claim.rejected')
+        .map((row) => decisionKey(row.target_id ?? '', row.action)),
+    );
+    for (const [claimId, status] of ledger.decisions) {
+      const key = decisionKey(claimId, `claim.${status}`);
+      expect(sent.get(key) ?? 0, `claim ${claimId}: the claimant's email`).toBe(decided.get(key));
+    }
+    // And no email beyond those.
+    expect(emails.length, 'one email for each claim and each decision, no more').toBe(
+      claims.length + [...decided.values()].reduce((a, b) => a + b, 0),
     );
   }
 
@@ -256,7 +310,7 @@ describe.each(databaseKinds)('crash safety [%s]', (kind: DatabaseKind) => {
         await flow.done;
 
         server = await start(port);
-        await expectLedgerKept(ledger, qnAccount);
+        await expectLedgerKept(ledger, qnAccount, staffAccounts);
         // Sessions live in the database: everyone is still signed in after the restart.
         expect((await qn.request('GET', '/api/v1/me')).status).toBe(200);
         const now = new Date().toISOString();

@@ -9,7 +9,10 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
-/** SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (scripts/test.mjs says so loudly when not). */
+/**
+ * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (when not, scripts/test.mjs and
+ * vitest.stress.config.ts say so loudly).
+ */
 export const databaseKinds: DatabaseKind[] = process.env.TEST_DATABASE_URL
   ? ['sqlite', 'postgres']
   : ['sqlite'];
