@@ -105,6 +105,11 @@ export async function updateAccount(db: DbOrTx, id: string, changes: AccountUpda
   await db.updateTable('accounts').set(changes).where('id', '=', id).execute();
 }
 
+/** Locks the account's row until the transaction ends, so that requests about it queue. */
+export async function lockAccount(db: DbOrTx, id: string): Promise<void> {
+  await db.selectFrom('accounts').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export async function usernameTaken(db: DbOrTx, username: string): Promise<boolean> {
   const row = await db
     .selectFrom('accounts')

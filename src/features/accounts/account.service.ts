@@ -7,12 +7,26 @@ import { queueEmail } from '../notifications/outbox.repository.js';
 import {
   findAccountById,
   findAccountRowByUsername,
+  lockAccount,
   normaliseUsername,
   toAccount,
   updateAccount,
   type Account,
 } from './account.repository.js';
+import {
+  forgetUnknownUsernames,
+  lockAccountLoginFailures,
+  lockUnknownUsernameFailures,
+  setUnknownUsernameFailures,
+} from './login-failure.repository.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import {
+  countResetLinksSince,
+  findPasswordLink,
+  insertPasswordLink,
+  markPasswordLinkUsed,
+} from './password-reset.repository.js';
+import { endSessionsOfAccount } from './session-store.js';
 import { TERMS_VERSION } from './terms.js';
 
 export const MAX_FAILED_LOGINS = 3;
@@ -64,18 +78,13 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     // The outcome is decided and recorded in one transaction, and only then thrown: a refusal
     // must not roll back its own audit row or the count of wrong passwords.
     const outcome = await db.transaction().execute(async (trx): Promise<LoginOutcome> => {
-      const current = await trx
-        .selectFrom('accounts')
-        .select(['failed_logins', 'locked_until'])
-        .where('id', '=', row.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      if (current.locked_until && new Date(current.locked_until) > now) {
+      const current = await lockAccountLoginFailures(trx, row.id);
+      if (current.lockedUntil && new Date(current.lockedUntil) > now) {
         await recordAudit(trx, { ...base, at: now, action: 'login.refused_locked' });
-        return { kind: 'locked', until: new Date(current.locked_until) };
+        return { kind: 'locked', until: new Date(current.lockedUntil) };
       }
       if (!passwordOk) {
-        const failures = current.failed_logins + 1;
+        const failures = current.failedLogins + 1;
         if (failures >= MAX_FAILED_LOGINS) {
           const lockedUntil = new Date(now.getTime() + LOCK_MS);
           await updateAccount(trx, row.id, {
@@ -139,50 +148,28 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
       ip,
     };
     return db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('unknown_login_failures')
-        .where(
-          'updated_at',
-          '<',
-          new Date(now.getTime() - FORGET_UNKNOWN_USERNAMES_MS).toISOString(),
-        )
-        .execute();
-      await trx
-        .insertInto('unknown_login_failures')
-        .values({
-          username: name,
-          failed_logins: 0,
-          locked_until: null,
-          updated_at: now.toISOString(),
-        })
-        .onConflict((oc) => oc.column('username').doNothing())
-        .execute();
-      const current = await trx
-        .selectFrom('unknown_login_failures')
-        .select(['failed_logins', 'locked_until'])
-        .where('username', '=', name)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      if (current.locked_until && new Date(current.locked_until) > now) {
+      await forgetUnknownUsernames(trx, new Date(now.getTime() - FORGET_UNKNOWN_USERNAMES_MS));
+      const current = await lockUnknownUsernameFailures(trx, name, now);
+      if (current.lockedUntil && new Date(current.lockedUntil) > now) {
         await recordAudit(trx, {
           ...audit,
           at: now,
           action: 'login.refused_locked',
           details: { username: name.slice(0, 200), reason: 'unknown_username' },
         });
-        return { kind: 'locked', until: new Date(current.locked_until) } as const;
+        return { kind: 'locked', until: new Date(current.lockedUntil) } as const;
       }
-      const failures = current.failed_logins + 1;
+      const failures = current.failedLogins + 1;
       const lockedUntil = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : null;
-      await trx
-        .updateTable('unknown_login_failures')
-        .set({
-          failed_logins: lockedUntil ? 0 : failures,
-          locked_until: lockedUntil?.toISOString() ?? null,
-          updated_at: now.toISOString(),
-        })
-        .where('username', '=', name)
-        .execute();
+      await setUnknownUsernameFailures(
+        trx,
+        name,
+        {
+          failedLogins: lockedUntil ? 0 : failures,
+          lockedUntil: lockedUntil?.toISOString() ?? null,
+        },
+        now,
+      );
       await recordAudit(trx, {
         ...audit,
         at: now,
@@ -241,17 +228,13 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     const token = randomBytes(32).toString('base64url');
     const now = clock.now();
     const validFor = purpose === 'reset' ? RESET_LINK_MS : SET_PASSWORD_LINK_MS;
-    await trx
-      .insertInto('password_resets')
-      .values({
-        token_hash: hashToken(token),
-        account_id: account.id,
-        purpose,
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + validFor).toISOString(),
-        used_at: null,
-      })
-      .execute();
+    await insertPasswordLink(trx, {
+      tokenHash: hashToken(token),
+      accountId: account.id,
+      purpose,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + validFor).toISOString(),
+    });
     const link = `${baseUrl}/password/reset?token=${token}`;
     const text =
       purpose === 'reset'
@@ -280,20 +263,13 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     await db.transaction().execute(async (trx) => {
       let throttled = false;
       if (row) {
-        await trx
-          .selectFrom('accounts')
-          .select('id')
-          .where('id', '=', row.id)
-          .forUpdate()
-          .executeTakeFirst();
-        const recent = await trx
-          .selectFrom('password_resets')
-          .select((eb) => eb.fn.countAll<number | string>().as('n'))
-          .where('account_id', '=', row.id)
-          .where('purpose', '=', 'reset')
-          .where('created_at', '>', new Date(now.getTime() - RESET_EMAIL_WINDOW_MS).toISOString())
-          .executeTakeFirstOrThrow();
-        throttled = Number(recent.n) >= MAX_RESET_EMAILS;
+        await lockAccount(trx, row.id);
+        const recent = await countResetLinksSince(
+          trx,
+          row.id,
+          new Date(now.getTime() - RESET_EMAIL_WINDOW_MS),
+        );
+        throttled = recent >= MAX_RESET_EMAILS;
         if (!throttled) {
           await sendPasswordLink(
             trx,
@@ -316,12 +292,8 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
 
   /** Is this reset link still usable? (For showing the form; the change itself checks again.) */
   async function resetLinkValid(token: string): Promise<boolean> {
-    const link = await db
-      .selectFrom('password_resets')
-      .selectAll()
-      .where('token_hash', '=', hashToken(token))
-      .executeTakeFirst();
-    return link !== undefined && link.used_at === null && new Date(link.expires_at) > clock.now();
+    const link = await findPasswordLink(db, hashToken(token));
+    return link !== undefined && link.usedAt === null && new Date(link.expiresAt) > clock.now();
   }
 
   /** Sets the new password from a link: the link works once and only until it expires. */
@@ -331,44 +303,33 @@ export function createAccountService({ db, clock, baseUrl }: AccountServiceDeps)
     const passwordHash = await hashPassword(password);
     const now = clock.now();
     const accountId = await db.transaction().execute(async (trx) => {
-      const link = await trx
-        .selectFrom('password_resets')
-        .selectAll()
-        .where('token_hash', '=', hashToken(token))
-        .forUpdate()
-        .executeTakeFirst();
-      if (!link || link.used_at !== null || new Date(link.expires_at) <= now) {
+      const link = await findPasswordLink(trx, hashToken(token), { lock: true });
+      if (!link || link.usedAt !== null || new Date(link.expiresAt) <= now) {
         throw new InvalidInput(
           { token: 'This link has expired or has already been used. Ask for a new one.' },
           'This link has expired or has already been used. Ask for a new one.',
         );
       }
-      const claimed = await trx
-        .updateTable('password_resets')
-        .set({ used_at: now.toISOString() })
-        .where('token_hash', '=', link.token_hash)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) {
+      if (!(await markPasswordLinkUsed(trx, link.tokenHash, now))) {
         throw new InvalidInput({ token: 'This link has already been used. Ask for a new one.' });
       }
-      await updateAccount(trx, link.account_id, {
+      await updateAccount(trx, link.accountId, {
         password_hash: passwordHash,
         failed_logins: 0,
         locked_until: null,
       });
       // Anyone signed in with the old password is signed out.
-      await trx.deleteFrom('sessions').where('account_id', '=', link.account_id).execute();
-      const account = await findAccountById(trx, link.account_id);
+      await endSessionsOfAccount(trx, link.accountId);
+      const account = await findAccountById(trx, link.accountId);
       await recordAudit(trx, {
         at: now,
         actor: account ? { id: account.id, name: account.name } : null,
         action: link.purpose === 'set' ? 'password.set' : 'password.reset',
-        target: { type: 'account', id: link.account_id },
+        target: { type: 'account', id: link.accountId },
         centreId: account?.centreId ?? null,
         ip,
       });
-      return link.account_id;
+      return link.accountId;
     });
     const account = await findAccountById(db, accountId);
     if (!account) throw new InvalidCredentials();

@@ -1,7 +1,7 @@
 import type { SessionStore } from '@fastify/session';
 import type { Session } from 'fastify';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/connection.js';
+import type { Db, DbOrTx } from '../../db/connection.js';
 import { prepared } from '../../db/prepared.js';
 
 /** How long an unused session row is kept; the guard signs people out sooner (idle and absolute limits). */
@@ -13,6 +13,11 @@ type Callback = (error?: unknown) => void;
 const sessionRow = prepared((db, id: string) =>
   db.selectFrom('sessions').select(['data', 'expires_at']).where('id', '=', id),
 );
+
+/** Signs the account out everywhere: every session of it is removed. */
+export async function endSessionsOfAccount(db: DbOrTx, accountId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+}
 
 /**
  * @fastify/session's store, kept in our database so that any instance can serve any person.
