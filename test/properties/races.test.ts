@@ -124,7 +124,7 @@ forEachDatabase('races', (kind) => {
       async () => {
         for (let round = 0; round < ROUNDS; round += 1) {
           const { id, claimant } = await freshClaim(w, 'own', 'pending');
-          await Promise.all(
+          const responses = await Promise.all(
             deciders.map((agent, i) =>
               i % 2 === 0
                 ? agent.form(paths.approvals, { [`decision-${id}`]: i % 4 === 0 ? 'yes' : 'no' })
@@ -138,6 +138,33 @@ forEachDatabase('races', (kind) => {
             (await auditOf('claim.rejected', id)).length;
           expect(decided, `round ${round}`).toBe(1);
           expect(await mailTo(claimant.username)).toHaveLength(1);
+          // Each loser is told: the API answers `conflict` in its result, the page says "Not
+          // decided" and why on the approvals page it goes back to.
+          let winners = 0;
+          for (const [i, response] of responses.entries()) {
+            if (i % 2 === 0) {
+              expect(response.statusCode).toBe(303);
+              const page = (await (deciders[i] as Agent).get(paths.approvals)).body;
+              if (
+                page.includes(`Approved: ${claimant.name}`) ||
+                page.includes(`Rejected: ${claimant.name}`)
+              )
+                winners += 1;
+              else {
+                expect(page, `round ${round}, page ${i}`).toContain(
+                  `Not decided: ${claimant.name}`,
+                );
+                expect(page).toMatch(
+                  /This claim has (already been (approved|rejected)|just been decided)/,
+                );
+              }
+            } else {
+              const result = (response.json() as { results: Result[] }).results[0];
+              if (result?.status !== undefined) winners += 1;
+              else expect(result?.error?.code, `round ${round}, API ${i}`).toBe('conflict');
+            }
+          }
+          expect(winners, `round ${round}`).toBe(1);
         }
       },
       TIMEOUT,
@@ -293,6 +320,8 @@ forEachDatabase('races', (kind) => {
             200,
             ...Array(verifiers.length - 1).fill(409),
           ]);
+          for (const refused of responses.filter((r) => r.statusCode === 409))
+            expect((refused.json() as { error: { code: string } }).error.code).toBe('conflict');
           const records = await t.db
             .selectFrom('brief_verifications')
             .select('id')
