@@ -1388,6 +1388,24 @@ forEachDatabase('the authorisation matrix', (kind: DatabaseKind) => {
           }
         }
       expect([...unseen], 'lists that showed nobody anything').toEqual([]);
+      // Feedback goes to the Quality Nominee of the site it was sent from (SPEC §9): the QN of
+      // site 0 reads what people of site 0 send, never what people of site 1 send.
+      const sent = new Map<ScopeName, string>();
+      for (const s of ['own', 'otherSite'] as const) {
+        const person = await freshPerson(w, s);
+        const message = `Feedback from ${s} ${next()}`;
+        const response = await (
+          await signedIn(w.t.app, person.username)
+        ).form(paths.feedback, {
+          message,
+        });
+        expect(response.statusCode).toBe(303);
+        sent.set(s, message);
+      }
+      const received = (await w.agents.qn.get(paths.feedbackReceived)).body;
+      expect(received).toContain(sent.get('own'));
+      if (received.includes(sent.get('otherSite') as string))
+        leaks.push(`${paths.feedbackReceived} as qn: feedback of otherSite`);
       expect(leaks).toEqual([]);
     },
     MATRIX_TIMEOUT,
