@@ -63,6 +63,7 @@ async function main(): Promise<void> {
 
   const cases: [string, string, string][] = [
     ['health', '', '/health'],
+    ['help-page', meta.staff[0] ?? '', '/help'],
     ['me', meta.staff[0] ?? '', '/api/v1/me'],
     ['approvals-typical', meta.typicalLiv.username, '/api/v1/approvals'],
     ['page-typical', meta.typicalLiv.username, '/user-role-approval'],

@@ -6,6 +6,8 @@
 //   npx tsx bench/explain.ts [--quick] [--plans]      (BENCH_DATABASE_URL for PostgreSQL)
 //
 // It is a diagnostic for finding N+1 queries and missing indexes, not a benchmark.
+// Queries made through src/db/prepared.ts (the session, account and actor index read before every
+// route) are compiled once per handle, so they are recorded only the first time, at sign-in.
 
 import { readFileSync } from 'node:fs';
 import type {
