@@ -844,10 +844,7 @@ const CASES: Case[] = [
   },
   {
     key: 'GET /claim-roles/confirm',
-    // KNOWN GAP (reported, not fixed here): the confirm page checks the site is of the person's
-    // centre but not that a Quality Nominee need not claim there (SPEC §2), so it shows them a
-    // claim that POST /claim-roles/confirm then refuses. Nothing is read or stored.
-    rule: (p, s) => (p === 'qn' || p === 'foreignQn' ? 'ok' : claimRule(p, s)),
+    rule: claimRule,
     foreignOutcome: 'invalid',
     proceeded: (response) => response.statusCode === 200,
     prepare: async (w, s, p) => ({

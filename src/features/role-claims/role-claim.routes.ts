@@ -298,7 +298,11 @@ export function registerRoleClaimPages(
     const query = asForm(request.query);
     const role = text(query, 'role');
     if (!isRole(role)) return reply.redirect(paths.claimRoles, 303);
-    return showConfirm(request, reply, journeyFrom(query), role);
+    const journey = journeyFrom(query);
+    // A Quality Nominee is not asked to claim at their own site(s): the same rule as the question
+    // pages and the POST, so the page never offers a claim that would be refused.
+    if (!mayClaimAt(actorOf(request), journey.siteId)) return reply.redirect(paths.claimRoles, 303);
+    return showConfirm(request, reply, journey, role);
   });
 
   app.post(paths.claimConfirm, async (request, reply) => {
