@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 
 export interface Site {
   id: string;
@@ -20,8 +21,13 @@ export interface Subject {
   name: string;
 }
 
+/** Read on `/api/v1/me` and by every page of the person's own centre: compiled once. */
+const centreRow = prepared((db, id: string) =>
+  db.selectFrom('centres').selectAll().where('id', '=', id),
+);
+
 export async function findCentre(db: DbOrTx, id: string): Promise<Centre | undefined> {
-  const row = await db.selectFrom('centres').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await centreRow(db, id);
   return (
     row && {
       id: row.id,
@@ -32,13 +38,13 @@ export async function findCentre(db: DbOrTx, id: string): Promise<Centre | undef
   );
 }
 
+/** Read on `/api/v1/me` and by every page of the approvals and claims: compiled once. */
+const centreSites = prepared((db, centreId: string) =>
+  db.selectFrom('sites').selectAll().where('centre_id', '=', centreId).orderBy('number'),
+);
+
 export async function listSites(db: DbOrTx, centreId: string): Promise<Site[]> {
-  const rows = await db
-    .selectFrom('sites')
-    .selectAll()
-    .where('centre_id', '=', centreId)
-    .orderBy('number')
-    .execute();
+  const rows = await centreSites(db, centreId);
   return rows.map((row) => ({
     id: row.id,
     centreId: row.centre_id,
