@@ -11,6 +11,7 @@ import type { Db } from './db/connection.js';
 import { createAccountService } from './features/accounts/account.service.js';
 import { registerLoginPages } from './features/accounts/login.routes.js';
 import { registerSessionApi } from './features/accounts/session.api.js';
+import { databaseRateLimitStore } from './features/accounts/rate-limit-store.js';
 import { databaseSessionStore } from './features/accounts/session-store.js';
 import { createAdminService } from './features/admin/admin.service.js';
 import { registerAdminApi } from './features/admin/admin.api.js';
@@ -85,7 +86,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' },
   });
   await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
-  await app.register(fastifyRateLimit, { global: false });
+  // Counted in the database, so instances sharing it share one budget per route and address.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: databaseRateLimitStore(db, clock),
+  });
   await app.register(fastifySwagger, {
     // Only the JSON API is documented: every API route has tags, pages have none.
     hideUntagged: true,

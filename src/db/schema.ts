@@ -52,6 +52,13 @@ export interface UnknownLoginFailureTable {
   updated_at: string;
 }
 
+/** The per-address limit on log-in and password reset: hits in the window of one route and address. */
+export interface RateLimitWindowTable {
+  key: string;
+  hits: number;
+  window_ends_at: string;
+}
+
 export interface SessionTable {
   id: string;
   account_id: string | null;
@@ -237,6 +244,7 @@ export interface Database {
   subjects: SubjectTable;
   accounts: AccountTable;
   unknown_login_failures: UnknownLoginFailureTable;
+  rate_limit_windows: RateLimitWindowTable;
   sessions: SessionTable;
   password_resets: PasswordResetTable;
   audit_events: AuditEventTable;

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { openDatabase } from '../../src/db/connection.js';
 import {
   MAX_RESET_EMAILS,
   RESET_EMAIL_WINDOW_MS,
@@ -155,6 +156,89 @@ forEachDatabase('authentication', (kind) => {
         });
       for (let i = 0; i < 5; i += 1) await attempt(`198.51.100.${i}`);
       expect((await attempt('198.51.100.99')).statusCode).toBe(429);
+    });
+
+    it('is one budget for two instances on one database, kept until the window ends by the clock', async () => {
+      // A second instance with its own connection to the same database (the same SQLite file, or
+      // the same PostgreSQL schema), as another process would have.
+      const second =
+        kind === 'sqlite'
+          ? openDatabase({
+              kind: 'sqlite',
+              file: (
+                await sql<{
+                  file: string;
+                }>`select file from pragma_database_list where name = 'main'`.execute(limited.db)
+              ).rows[0]!.file,
+            })
+          : openDatabase({
+              kind: 'postgres',
+              url: process.env.TEST_DATABASE_URL as string,
+              schema: (
+                await sql<{ schema: string }>`select current_schema() as schema`.execute(limited.db)
+              ).rows[0]!.schema,
+              poolSize: 2,
+            });
+      const other = await buildApp({
+        config: {
+          baseUrl: 'http://localhost:3000',
+          sessionSecret: 'test-secret-that-is-at-least-32-characters-long',
+          secureCookies: false,
+          production: false,
+          rateLimitPerMinute: 5,
+          smtpUrl: undefined,
+        },
+        db: second.db,
+        dbKind: kind,
+        clock: limited.clock,
+      });
+      try {
+        // A username per attempt: three wrong passwords for one name would lock it.
+        let n = 0;
+        const attempt = (app: FastifyInstance) =>
+          app.inject({
+            method: 'POST',
+            url: paths.api.session,
+            remoteAddress: '192.0.2.77',
+            headers: { 'content-type': 'application/json' },
+            payload: JSON.stringify({
+              username: `nobody.${(n += 1)}@test.example`,
+              password: 'wrong',
+            }),
+          });
+        const answers = [];
+        for (const app of [limited.app, other, limited.app, other, limited.app])
+          answers.push(await attempt(app));
+        expect(answers.map((a) => a.statusCode)).toEqual([401, 401, 401, 401, 401]);
+        expect(answers.map((a) => a.headers['x-ratelimit-remaining'])).toEqual([
+          '4',
+          '3',
+          '2',
+          '1',
+          '0',
+        ]);
+        // The sixth attempt, on either instance, is over the limit of five.
+        for (const app of [other, limited.app]) {
+          const refused = await attempt(app);
+          expect(refused.statusCode).toBe(429);
+          expect(refused.json()).toEqual({
+            error: {
+              code: 'rate_limited',
+              message: 'There have been too many attempts. Wait a minute and try again.',
+            },
+          });
+          expect(refused.headers['retry-after']).toBe('60');
+        }
+        // Still limited just before the minute is over; a new window once it is.
+        limited.clock.advance(59_000);
+        expect((await attempt(other)).statusCode).toBe(429);
+        limited.clock.advance(1_000);
+        expect((await attempt(other)).statusCode).toBe(401);
+        expect((await attempt(limited.app)).headers['x-ratelimit-remaining']).toBe('3');
+      } finally {
+        await other.close();
+        await second.close();
+      }
     });
   });
 

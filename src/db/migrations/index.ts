@@ -6,6 +6,7 @@ import * as qualifications from './0004-qualifications.js';
 import * as courses from './0005-courses.js';
 import * as briefs from './0006-briefs.js';
 import * as unknownUsernameLockout from './0007-unknown-username-lockout.js';
+import * as rateLimits from './0008-rate-limits.js';
 
 /** Listed by hand so the compiled build needs no folder scan. Append only; never rename. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-courses': courses,
   '0006-briefs': briefs,
   '0007-unknown-username-lockout': unknownUsernameLockout,
+  '0008-rate-limits': rateLimits,
 };
 
 export const migrationProvider: MigrationProvider = {

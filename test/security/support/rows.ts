@@ -41,6 +41,9 @@ export const UNDIGESTED_TABLES: Record<string, string> = {
   // signed-in person may still save it (a new CSRF secret, a page's flash message), and a
   // refused log-in starts one for the visitor. It holds no data of the product.
   sessions: 'the session of the request itself',
+  // The per-address limit on log-in and password reset: every request to those routes counts
+  // against its address, a refused one included (that is the point of the limit).
+  rate_limit_windows: 'the rate limit counts every attempt, refused ones too',
   // Kysely's own bookkeeping of the migrations, which no request touches.
   kysely_migration: 'migrations',
   kysely_migration_lock: 'migrations',
