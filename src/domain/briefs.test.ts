@@ -5,8 +5,11 @@ import {
   briefProblems,
   briefTransition,
   CHECKLIST_ITEMS,
+  courseTakesBriefChanges,
+  courseTakesNewBriefs,
   type BriefContent,
 } from './briefs.js';
+import { COURSE_STATUSES } from './courses.js';
 
 describe('brief transitions', () => {
   const allowed: Record<string, string> = {
@@ -26,6 +29,16 @@ describe('brief transitions', () => {
     if (expected === undefined) expect(next).toBeNull();
     else expect(next && `${next.to}${next.newVersion ? '+' : ''}`).toBe(expected);
   });
+});
+
+describe("a course's briefs", () => {
+  it.each(COURSE_STATUSES)(
+    'of a %s course: written and changed unless it is archived',
+    (status) => {
+      expect(courseTakesBriefChanges(status)).toBe(status !== 'archived');
+      expect(courseTakesNewBriefs(status)).toBe(status !== 'archived');
+    },
+  );
 });
 
 describe('the verification checklist', () => {

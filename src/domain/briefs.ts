@@ -31,11 +31,18 @@ export function briefTransition(
 }
 
 /**
- * Whether new briefs can be written for a course in this status: not once it is archived (a draft
- * course may already have its briefs drafted).
+ * Whether the briefs of a course in this status can change: written, edited, sent for verification
+ * or verified. Not once the course is archived: its briefs are kept and can still be read, printed
+ * and downloaded with every version and IV record, but nothing about them changes (a draft course
+ * may already have its briefs drafted).
  */
-export function courseTakesNewBriefs(courseStatus: CourseStatus): boolean {
+export function courseTakesBriefChanges(courseStatus: CourseStatus): boolean {
   return courseStatus !== 'archived';
+}
+
+/** Whether new briefs can be written for a course in this status: as any other change. */
+export function courseTakesNewBriefs(courseStatus: CourseStatus): boolean {
+  return courseTakesBriefChanges(courseStatus);
 }
 
 export function isBriefStatus(value: unknown): value is BriefStatus {

@@ -220,6 +220,89 @@ forEachDatabase('assignment briefs API', (kind) => {
       expect(await t.db.selectFrom('briefs').select('id').execute()).toHaveLength(0);
       expect(await auditOf('brief.created')).toHaveLength(0);
     });
+
+    it('keeps its briefs readable but refuses editing, sending and verifying them with conflict, saying why, changing nothing', async () => {
+      const author = await as(assessor);
+      const draft = await created(author);
+      const sent = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, sent.id), { ivId: iv.id });
+      const approved = await created(author);
+      await author.api('POST', url(paths.api.briefSubmit, approved.id), { ivId: iv.id });
+      expect((await verify(await as(iv), approved.id, true)).statusCode).toBe(200);
+      await t.db
+        .updateTable('courses')
+        .set({ status: 'archived' })
+        .where('id', '=', courseId)
+        .execute();
+      const snapshot = async () => ({
+        briefs: await t.db.selectFrom('briefs').selectAll().orderBy('id').execute(),
+        versions: await t.db
+          .selectFrom('brief_versions')
+          .selectAll()
+          .orderBy('brief_id')
+          .orderBy('version')
+          .execute(),
+        records: await t.db.selectFrom('brief_verifications').selectAll().orderBy('id').execute(),
+        audit: await t.db
+          .selectFrom('audit_events')
+          .select('id')
+          .where('action', 'like', 'brief.%')
+          .orderBy('id')
+          .execute(),
+        outbox: await t.db.selectFrom('outbox').select('id').orderBy('id').execute(),
+      });
+      const before = await snapshot();
+      const archived = {
+        code: 'conflict',
+        message:
+          'Business 2026/27 has been archived: its assignment briefs can be read but no longer changed.',
+      };
+      const refusals = [
+        // Editing a draft, and an approved brief (which would otherwise start version 2).
+        await author.api('PATCH', url(paths.api.brief, draft.id), { title: 'Amended' }),
+        await author.api('PATCH', url(paths.api.brief, approved.id), { title: 'Amended' }),
+        // The state is judged before the content: a bad edit is told the course is archived.
+        await author.api('PATCH', url(paths.api.brief, draft.id), { title: '' }),
+        await author.api('POST', url(paths.api.briefSubmit, draft.id), { ivId: iv.id }),
+        await verify(await as(iv), sent.id, true),
+        await verify(await as(iv), sent.id, false, 'Please add a task'),
+        await (
+          await as(iv)
+        ).api('POST', url(paths.api.briefVerification, sent.id), {
+          approve: false,
+          checklist: {},
+          feedback: '',
+        }),
+      ];
+      for (const response of refusals) {
+        expect(response.statusCode).toBe(409);
+        expect(errorOf(response)).toEqual(archived);
+      }
+      // Permission comes first: someone who may not do it at all is told so, not that it is archived.
+      const byTeacher = await (
+        await as(teacher)
+      ).api('PATCH', url(paths.api.brief, draft.id), { title: 'Amended' });
+      expect(errorOf(byTeacher).code).toBe('forbidden');
+      expect(errorOf(await verify(await as(sportIv), sent.id, true)).code).toBe('forbidden');
+      expect(
+        errorOf(
+          await (
+            await as(teacher)
+          ).api('POST', url(paths.api.briefSubmit, draft.id), { ivId: iv.id }),
+        ).code,
+      ).toBe('forbidden');
+      expect(await snapshot()).toEqual(before);
+      // Every brief can still be read, with its versions and IV records.
+      for (const brief of [draft, sent, approved]) {
+        const read = await author.api('GET', url(paths.api.brief, brief.id));
+        expect(read.statusCode).toBe(200);
+      }
+      const read = await author.api('GET', url(paths.api.brief, approved.id));
+      expect((read.json() as { brief: BriefJson }).brief).toMatchObject({
+        status: 'approved',
+        verifications: [{ version: 1, approved: true, verifier: { id: iv.id } }],
+      });
+    });
   });
 
   describe('the verification cycle', () => {

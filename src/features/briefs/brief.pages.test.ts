@@ -641,6 +641,66 @@ forEachDatabase('Assignments pages', (kind) => {
     });
   });
 
+  describe("an archived course's briefs", () => {
+    it('can be read, printed and downloaded, but offer no Edit, Send or Verify, say why, and refuse them with 409', async () => {
+      const author = await as(assessor);
+      const draft = await createBrief(author);
+      const sent = await createBrief(author);
+      await send(author, sent, iv);
+      const approved = await createBrief(author);
+      await send(author, approved, iv);
+      const verifier = await as(iv);
+      expect((await verifier.form(pages.verify(approved), verifyForm('approve'))).statusCode).toBe(
+        303,
+      );
+      await t.db
+        .updateTable('courses')
+        .set({ status: 'archived' })
+        .where('id', '=', courseId)
+        .execute();
+      const sentence =
+        'Business 2026/27 has been archived: its assignment briefs can be read but no longer changed.';
+
+      for (const [agent, id] of [
+        [author, draft],
+        [author, approved],
+        [verifier, sent],
+      ] as const) {
+        const page = await agent.get(pages.brief(id));
+        expect(page.statusCode).toBe(200);
+        expect(textOf(page.body)).toContain(sentence);
+        expect(page.body).not.toContain(`href="${pages.edit(id)}"`);
+        expect(page.body).not.toContain(`action="${pages.send(id)}"`);
+        expect(page.body).not.toContain(`action="${pages.verify(id)}"`);
+        expect(page.body).toContain(`href="${pages.print(id)}"`);
+      }
+      expect(textOf((await author.get(pages.brief(draft))).body)).not.toContain('once your role');
+
+      for (const response of [
+        await author.get(pages.edit(draft)),
+        await author.form(pages.edit(draft), builderForm({ title: 'Charity dinner' })),
+        await author.get(pages.edit(approved)),
+        await send(author, draft, iv),
+        await verifier.form(pages.verify(sent), verifyForm('approve')),
+        // An incomplete answer is told the course is archived, not what to put right.
+        await verifier.form(pages.verify(sent), {}),
+      ]) {
+        expect(response.statusCode).toBe(409);
+        expect(textOf(response.body)).toContain(sentence);
+      }
+      expect(await briefRow(draft)).toMatchObject({ status: 'draft', version: 1 });
+      expect(await briefRow(sent)).toMatchObject({ status: 'awaiting_verification' });
+      expect(await briefRow(approved)).toMatchObject({ status: 'approved', version: 1 });
+      expect(await auditOf('brief.updated')).toHaveLength(0);
+
+      expect((await author.get(pages.version(approved, 1))).statusCode).toBe(200);
+      expect((await author.get(pages.print(approved))).statusCode).toBe(200);
+      const pdf = await author.get(pages.pdf(approved));
+      expect(pdf.statusCode).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+    });
+  });
+
   describe('print and PDF', () => {
     it('prints a brief with its IV record, and downloads it as a PDF', async () => {
       const author = await as(assessor);

@@ -692,10 +692,14 @@ export function registerBriefPages(
 
   // --- Edit ---
 
-  /** The brief to edit, if the actor may edit it now (not while it is awaiting verification). */
+  /**
+   * The brief to edit, if the actor may edit it now (not once its course is archived, nor while it
+   * is awaiting verification).
+   */
   async function forEditing(actor: Actor, id: string) {
     const { brief, course } = await briefs.read(actor, id);
     await briefs.authoriseOn(actor, 'brief.edit', brief);
+    briefs.takesBriefChanges(course);
     if (brief.status === 'awaiting_verification')
       throw new Conflict(
         'This brief is awaiting verification: it cannot be changed until the Internal Verifier has answered.',
@@ -773,10 +777,12 @@ export function registerBriefPages(
       briefs.may(actor, 'brief.submit', brief),
       briefs.may(actor, 'brief.verify', brief),
     ]);
+    // The page offers only what the server would do: nothing changes once the course is archived.
+    const unchangeable = briefs.unchangeableBecause(course);
     const can = {
-      edit: mayEdit && brief.status !== 'awaiting_verification',
-      send: maySubmit && brief.status === 'draft',
-      verify: mayVerify && brief.status === 'awaiting_verification',
+      edit: !unchangeable && mayEdit && brief.status !== 'awaiting_verification',
+      send: !unchangeable && maySubmit && brief.status === 'draft',
+      verify: !unchangeable && mayVerify && brief.status === 'awaiting_verification',
     };
     const verifiers = can.send ? await briefs.verifierChoices(brief) : [];
     const records = brief.verifications.map(presentVerification);
@@ -821,6 +827,7 @@ export function registerBriefPages(
         })),
         records: [...records].reverse(),
         can,
+        unchangeable,
         isAuthor: brief.author.id === actor.accountId,
         isIv: brief.iv?.id === actor.accountId,
         verifierItems: [
@@ -869,8 +876,9 @@ export function registerBriefPages(
     const { values, input, errors } = readVerifyForm(asForm(request.body));
     if (!input) {
       // Only someone who could verify it now is shown what to put right; anyone else is refused.
-      const { brief } = await briefs.read(actor, id);
+      const { brief, course } = await briefs.read(actor, id);
       await briefs.authoriseOn(actor, 'brief.verify', brief);
+      briefs.takesBriefChanges(course);
       if (brief.status !== 'awaiting_verification')
         throw new Conflict(
           `This brief is not awaiting verification (it is ${STATUS_TEXT[brief.status].toLowerCase()}).`,

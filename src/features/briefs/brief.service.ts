@@ -5,6 +5,7 @@ import {
   briefProblems,
   briefTransition,
   CHECKLIST_ITEMS,
+  courseTakesBriefChanges,
   courseTakesNewBriefs,
   type BriefStatus,
   type ChecklistItem,
@@ -238,6 +239,22 @@ export function createBriefService(deps: {
       );
   }
 
+  /**
+   * Why the existing briefs of this course can no longer change (edited, sent or verified): its
+   * course is archived. Nothing when they still can.
+   */
+  function unchangeableBecause(course: Course): string | undefined {
+    return courseTakesBriefChanges(course.status)
+      ? undefined
+      : `${course.title} has been archived: its assignment briefs can be read but no longer changed.`;
+  }
+
+  /** Refuses any change to a brief of an archived course. */
+  function takesBriefChanges(course: Course): void {
+    const reason = unchangeableBecause(course);
+    if (reason) throw new Conflict(reason);
+  }
+
   async function create(
     actor: Actor,
     input: BriefInput & { courseId: string; unitId: string },
@@ -290,7 +307,8 @@ export function createBriefService(deps: {
   ): Promise<{ brief: Brief; course: Course }> {
     const brief = await findBrief(trx, id, { lock });
     if (!brief || brief.centreId !== actor.centreId) throw new NotFound();
-    const course = await findCourse(trx, brief.courseId);
+    // Locked too when the brief is: the course cannot be archived while one of its briefs changes.
+    const course = await findCourse(trx, brief.courseId, { lock });
     if (!course) throw new NotFound();
     await authorise(actor, action, await targetOf(brief, course), trx);
     return { brief, course };
@@ -304,7 +322,8 @@ export function createBriefService(deps: {
   /**
    * Editing a draft changes it; editing a returned or approved brief makes the next version. An
    * edit that changes nothing saves nothing (an approved brief stays approved). Permission, then
-   * state, then content, all read under the brief's row lock.
+   * state (the course not archived, the brief not awaiting verification), then content, all read
+   * under the brief's and its course's row locks.
    */
   async function update(
     actor: Actor,
@@ -315,6 +334,7 @@ export function createBriefService(deps: {
     await subjects();
     await db.transaction().execute(async (trx) => {
       const { brief: locked, course } = await loadFor(actor, id, 'brief.edit', trx, true);
+      takesBriefChanges(course);
       const next = briefTransition(locked.status, 'edit');
       if (!next)
         throw new Conflict(
@@ -358,12 +378,14 @@ export function createBriefService(deps: {
 
   /**
    * Sends a draft to an Internal Verifier of the subject (never its author) who can sign in; needs
-   * an approved role. Permission, then state, then the IV chosen, all under the brief's row lock.
+   * an approved role. Permission, then state (the course not archived, the brief a draft), then the
+   * IV chosen, all under the brief's and its course's row locks.
    */
   async function submit(actor: Actor, id: string, ivId: string, ip: string): Promise<Brief> {
     await subjects();
     await db.transaction().execute(async (trx) => {
-      const { brief: locked } = await loadFor(actor, id, 'brief.submit', trx, true);
+      const { brief: locked, course } = await loadFor(actor, id, 'brief.submit', trx, true);
+      takesBriefChanges(course);
       const next = briefTransition(locked.status, 'submit');
       if (!next)
         throw new Conflict(
@@ -411,7 +433,8 @@ export function createBriefService(deps: {
     if (input.targetDate && !validDate(input.targetDate))
       problems.targetDate = 'Enter a real target date, like 2026-10-12';
     await db.transaction().execute(async (trx) => {
-      const { brief } = await loadFor(actor, id, 'brief.verify', trx, true);
+      const { brief, course } = await loadFor(actor, id, 'brief.verify', trx, true);
+      takesBriefChanges(course);
       const next = briefTransition(brief.status, input.approve ? 'approve' : 'return');
       if (!next)
         throw new Conflict(
@@ -638,6 +661,8 @@ export function createBriefService(deps: {
     read,
     assessorChoices,
     verifierChoices,
+    unchangeableBecause,
+    takesBriefChanges,
     labels,
     problemsWith,
     authoriseOn,
