@@ -13,11 +13,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { buildApp } from '../src/app.js';
-import { systemClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/connection.js';
 import { benchTarget, BENCH_DIR, metaFile, serverDatabaseUrl } from './generate.js';
 import { printInclusive, printProfile, summariseProfile } from './lib/profile.js';
+import { buildInProcessApp } from './lib/in-process.js';
 import { SCALES, type PopulationMeta } from './population.js';
 
 function option(name: string): string | undefined {
@@ -35,31 +34,7 @@ async function main(): Promise<void> {
   const handle = openDatabase(
     target.kind === 'sqlite' ? target : { kind: 'postgres', url: serverDatabaseUrl(target) },
   );
-  const app = await buildApp({
-    config: {
-      baseUrl: 'http://localhost:3000',
-      sessionSecret: 'benchmark-session-secret-of-at-least-32-characters',
-      secureCookies: false,
-      production: true,
-      rateLimitPerMinute: 0,
-      smtpUrl: undefined,
-    },
-    db: handle.db,
-    dbKind: handle.kind,
-    clock: systemClock,
-  });
-  await app.ready();
-
-  const signIn = async (username: string) => {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { username, password: meta.password },
-    });
-    const cookie = login.cookies.find((c) => c.name === 'mybtec_session');
-    if (login.statusCode !== 200 || !cookie) throw new Error(`cannot sign in as ${username}`);
-    return `mybtec_session=${cookie.value}`;
-  };
+  const { app, signIn } = await buildInProcessApp(handle.db, handle.kind, meta.password);
 
   const cases: [string, string, string][] = [
     ['health', '', '/health'],

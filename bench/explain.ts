@@ -19,10 +19,9 @@ import type {
   UnknownRow,
 } from 'kysely';
 import { CompiledQuery } from 'kysely';
-import { buildApp } from '../src/app.js';
-import { systemClock } from '../src/clock.js';
 import { openDatabase, type Db } from '../src/db/connection.js';
 import { benchTarget, metaFile, serverDatabaseUrl } from './generate.js';
+import { buildInProcessApp } from './lib/in-process.js';
 import { SCALES, type PopulationMeta } from './population.js';
 
 interface Recorded {
@@ -68,31 +67,7 @@ async function main(): Promise<void> {
   const recorder = new QueryRecorder();
   const db = handle.db.withPlugin(recorder);
   recorder.db = db;
-  const app = await buildApp({
-    config: {
-      baseUrl: 'http://localhost:3000',
-      sessionSecret: 'benchmark-session-secret-of-at-least-32-characters',
-      secureCookies: false,
-      production: true,
-      rateLimitPerMinute: 0,
-      smtpUrl: undefined,
-    },
-    db,
-    dbKind: handle.kind,
-    clock: systemClock,
-  });
-  await app.ready();
-
-  const signIn = async (username: string) => {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { username, password: meta.password },
-    });
-    const cookie = login.cookies.find((c) => c.name === 'mybtec_session');
-    if (login.statusCode !== 200 || !cookie) throw new Error(`cannot sign in as ${username}`);
-    return `mybtec_session=${cookie.value}`;
-  };
+  const { app, signIn } = await buildInProcessApp(db, handle.kind, meta.password);
 
   const cases: [string, string, string][] = [
     ['GET /api/v1/me (staff)', meta.staff[0] ?? '', '/api/v1/me'],
