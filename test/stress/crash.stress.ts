@@ -30,6 +30,7 @@ import {
   startServer,
   type ServerProcess,
 } from './support/server.js';
+import { sleep, waitFor } from './support/wait.js';
 
 const CYCLES = 3;
 const STAFF = 3;
@@ -49,8 +50,6 @@ const SUBJECTS = [
 // are counted.
 const ROLES = ['teacher', 'assessor', 'internal_verifier', 'course_leader'];
 const TIMEOUT = 240_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Ledger {
   /** Claims answered 201: id → claimant id. */
@@ -266,15 +265,6 @@ describe.each(databaseKinds)('crash safety [%s]', (kind: DatabaseKind) => {
     db().selectFrom('outbox').select(['id', 'lease_until']).where('sent_at', 'is', null).execute();
   const db = () => handle.db;
 
-  async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-    const started = Date.now();
-    while (Date.now() - started < timeoutMs) {
-      if (await condition()) return true;
-      await sleep(250);
-    }
-    return condition();
-  }
-
   it(
     `keeps every change answered 2xx through ${CYCLES} kill -9s, and the outbox carries on`,
     async () => {
@@ -319,10 +309,14 @@ describe.each(databaseKinds)('crash safety [%s]', (kind: DatabaseKind) => {
       }
 
       // The outbox carries on: everything not held by a dead process's lease goes out.
-      const delivered = await waitFor(async () => {
-        const now = new Date().toISOString();
-        return (await unsent()).every((row) => row.lease_until !== null && row.lease_until > now);
-      }, 90_000);
+      const delivered = await waitFor(
+        async () => {
+          const now = new Date().toISOString();
+          return (await unsent()).every((row) => row.lease_until !== null && row.lease_until > now);
+        },
+        90_000,
+        250,
+      );
       expect(delivered, 'the outbox drained after the restart').toBe(true);
       // What a dead process had leased is sent once its lease runs out (moved into the past here).
       await db()
@@ -330,7 +324,7 @@ describe.each(databaseKinds)('crash safety [%s]', (kind: DatabaseKind) => {
         .set({ lease_until: null })
         .where('sent_at', 'is', null)
         .execute();
-      expect(await waitFor(async () => (await unsent()).length === 0, 60_000)).toBe(true);
+      expect(await waitFor(async () => (await unsent()).length === 0, 60_000, 250)).toBe(true);
 
       const outbox = await db().selectFrom('outbox').select('id').execute();
       const counts = smtp.counts();

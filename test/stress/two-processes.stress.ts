@@ -30,21 +30,10 @@ import {
   startServer,
   type ServerProcess,
 } from './support/server.js';
+import { sleep, waitFor } from './support/wait.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const CLAIMANTS = 3;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until the condition holds or the deadline passes; true if it held. */
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await sleep(200);
-  }
-  return condition();
-}
 
 /** The exit code, or 'timeout' if the process did not end in time. */
 function exitWithin(server: ServerProcess, timeoutMs: number): Promise<number | string> {

@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { sleep } from './wait.js';
 
 export interface Received {
   /** The outbox id, from the Message-ID `<id@mybtec>`. */
@@ -47,8 +48,6 @@ export async function freePort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A real SMTP server on 127.0.0.1 that can be down, slow, refusing or cutting connections, and
