@@ -161,3 +161,85 @@ export async function makeQualityNominee(
       .where('id', '=', account.centreId)
       .execute();
 }
+
+export interface BuiltPendingClaim {
+  id: string;
+  claimantId: string;
+  createdAt: string;
+}
+
+/**
+ * Many pending claims at once, each by a new person of the centre who cannot sign in, written in
+ * a few multi-row inserts: for lists longer than a page, or than any limit. The claims are made
+ * one minute apart from `from`, in the order returned (so the last is the newest).
+ */
+export async function buildPendingClaims(
+  db: Db,
+  centre: BuiltCentre,
+  options: {
+    count: number;
+    subjectId: string;
+    role: string;
+    siteId?: string;
+    from?: Date;
+  },
+): Promise<BuiltPendingClaim[]> {
+  const siteId = options.siteId ?? (centre.siteIds[0] as string);
+  const from = (options.from ?? new Date('2026-03-01T00:00:00Z')).getTime();
+  const built = Array.from({ length: options.count }, (_, i) => {
+    const n = next();
+    return {
+      account: {
+        id: newId(),
+        centre_id: centre.id,
+        home_site_id: siteId,
+        username: `claimant${n}.${process.pid}@test.example`,
+        first_name: 'Claimant',
+        last_name: `Number${n}`,
+        password_hash: null,
+        mybtec_access: 1,
+        exams_officer: 0,
+        created_at: new Date('2026-01-01T00:00:00Z').toISOString(),
+        last_login_at: null,
+        failed_logins: 0,
+        locked_until: null,
+        terms_version: TERMS_VERSION,
+        terms_accepted_at: new Date('2026-01-01T00:00:00Z').toISOString(),
+      },
+      claim: { id: newId(), createdAt: new Date(from + i * 60_000).toISOString() },
+    };
+  });
+  // A few hundred rows an insert keeps every statement well within both databases' parameter limits.
+  for (let start = 0; start < built.length; start += 200) {
+    const chunk = built.slice(start, start + 200);
+    await db
+      .insertInto('accounts')
+      .values(chunk.map((b) => b.account))
+      .execute();
+    await db
+      .insertInto('claims')
+      .values(
+        chunk.map((b) => ({
+          id: b.claim.id,
+          centre_id: centre.id,
+          site_id: siteId,
+          subject_id: options.subjectId,
+          claimant_id: b.account.id,
+          role: options.role,
+          status: 'pending',
+          approvers: '[]',
+          created_at: b.claim.createdAt,
+          decided_at: null,
+          decided_by_id: null,
+          decided_by_name: null,
+          reason: null,
+        })),
+      )
+      .execute();
+  }
+  return built.map((b) => ({
+    id: b.claim.id,
+    claimantId: b.account.id,
+    createdAt: b.claim.createdAt,
+  }));
+}

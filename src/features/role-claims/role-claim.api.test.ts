@@ -6,6 +6,7 @@ import {
   buildAccount,
   buildCentre,
   buildClaim,
+  buildPendingClaims,
   makeQualityNominee,
   type BuiltAccount,
   type BuiltCentre,
@@ -667,6 +668,36 @@ forEachDatabase('role claims API', (kind) => {
       expect(
         ((await (await as(liv)).get(paths.api.approvals)).json() as { claims: unknown[] }).claims,
       ).toEqual([]);
+    });
+
+    it('lists every pending claim the approver may decide, however many: not a page of them, not the first thousand', async () => {
+      const built = await buildPendingClaims(t.db, centre, {
+        count: 1001,
+        siteId: site0(),
+        subjectId: SPORT,
+        role: 'teacher',
+      });
+      await buildPendingClaims(t.db, centre, {
+        count: 3,
+        siteId: site1(),
+        subjectId: SPORT,
+        role: 'teacher',
+      });
+      const response = await (await as(qn)).get(paths.api.approvals);
+      expect(response.statusCode).toBe(200);
+      const body = response.json() as { claims: ClaimJson[] };
+      expect(Object.keys(body)).toEqual(['claims']);
+      expect(body.claims).toHaveLength(1001);
+      expect(body.claims.map((c) => c.id)).toEqual(built.map((c) => c.id).reverse());
+      expect(body.claims[0]).toMatchObject({
+        status: 'pending',
+        role: 'teacher',
+        siteId: site0(),
+        subjectId: SPORT,
+        claimant: { id: built[1000]?.claimantId },
+        approvers: [],
+        createdAt: built[1000]?.createdAt,
+      });
     });
   });
 });

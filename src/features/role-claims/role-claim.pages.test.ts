@@ -1,15 +1,43 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paths } from '../../paths.js';
 import { forEachDatabase } from '../../../test/support/databases.js';
+import { newId } from '../../lib/ids.js';
+import { insertSite } from '../organisation/organisation.repository.js';
 import {
   buildAccount,
   buildCentre,
   buildClaim,
+  buildPendingClaims,
   makeQualityNominee,
   type BuiltAccount,
   type BuiltCentre,
 } from '../../../test/support/factories.js';
 import { Agent, createTestApp, signedIn, type TestApp } from '../../../test/support/test-app.js';
+
+/** The pending claims on an approval page, by id, in the order of their rows. */
+const rowIds = (html: string) =>
+  [...html.matchAll(/id="decision-([^"]+)-yes"/g)].map((m) => m[1] as string);
+/** "Showing 51 to 55 of 55 role claims awaiting your approval", as [51, 55, 55]. */
+const showing = (html: string) =>
+  /Showing (\d+) to (\d+) of (\d+) role claims awaiting your approval/
+    .exec(html)
+    ?.slice(1)
+    .map(Number);
+const paginationOf = (html: string) =>
+  /<nav class="govuk-pagination" aria-label="Pagination">[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '';
+/** The page numbers the pagination offers, an ellipsis as "…", the current page in brackets. */
+const pageItems = (html: string) =>
+  [
+    ...paginationOf(html).matchAll(
+      /<li class="govuk-pagination__item([^"]*)">\s*(?:<a [^>]*href="\/user-role-approval\?page=(\d+)"[^>]*>\s*(\d+)\s*<\/a>|(&ctdot;))/g,
+    ),
+  ].map(([, classes, href, number, ellipsis]) => {
+    if (ellipsis) return '…';
+    expect(href).toBe(number);
+    return classes?.includes('--current') ? `[${number}]` : number;
+  });
+const relLink = (html: string, rel: 'prev' | 'next') =>
+  new RegExp(`href="([^"]+)" rel="${rel}"`).exec(paginationOf(html))?.[1];
 
 forEachDatabase('Claim roles and User role approval pages', (kind) => {
   let t: TestApp;
@@ -371,5 +399,229 @@ forEachDatabase('Claim roles and User role approval pages', (kind) => {
     const page = await (await signedIn(t.app, teacher.username)).get(paths.approvals);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('You have no role claims to approve');
+  });
+
+  describe('paging the claims awaiting approval', () => {
+    const PAGE = 50;
+    let newestFirst: string[];
+    let refused: Record<string, string>;
+
+    // 55 claims the LIV may decide (Business at their site), and one of each kind they may not.
+    beforeEach(async () => {
+      const built = await buildPendingClaims(t.db, centre, {
+        count: 55,
+        subjectId: 'business',
+        role: 'teacher',
+      });
+      newestFirst = built.map((c) => c.id).reverse();
+      const northSite = newId();
+      await insertSite(t.db, { id: northSite, centreId: centre.id, number: 'N-1', name: 'North' });
+      const colleague = await buildAccount(t.db, centre, { first: 'Colin', last: 'League' });
+      refused = {
+        own: await buildClaim(t.db, {
+          account: liv,
+          subjectId: 'business',
+          role: 'teacher',
+          status: 'pending',
+        }),
+        otherSubject: await buildClaim(t.db, {
+          account: teacher,
+          subjectId: 'sport',
+          role: 'teacher',
+          status: 'pending',
+        }),
+        otherSite: await buildClaim(t.db, {
+          account: teacher,
+          siteId: northSite,
+          subjectId: 'business',
+          role: 'teacher',
+          status: 'pending',
+        }),
+        livRole: await buildClaim(t.db, {
+          account: colleague,
+          subjectId: 'business',
+          role: 'lead_internal_verifier',
+          status: 'pending',
+        }),
+        otherCentre: await buildClaim(t.db, {
+          account: stranger,
+          subjectId: 'business',
+          role: 'teacher',
+          status: 'pending',
+        }),
+      };
+    });
+
+    const statusOf = async (ids: string[]) =>
+      Object.fromEntries(
+        (
+          await t.db.selectFrom('claims').select(['id', 'status']).where('id', 'in', ids).execute()
+        ).map((r) => [r.id, r.status]),
+      );
+
+    it('shows 50 claims a page, newest first, says which, and links to the other pages', async () => {
+      const agent = await signedIn(t.app, liv.username);
+      const first = await agent.get(paths.approvals);
+      expect(first.statusCode).toBe(200);
+      expect(rowIds(first.body)).toEqual(newestFirst.slice(0, PAGE));
+      expect(showing(first.body)).toEqual([1, 50, 55]);
+      expect(pageItems(first.body)).toEqual(['[1]', '2']);
+      expect(relLink(first.body, 'next')).toBe(`${paths.approvals}?page=2`);
+      expect(relLink(first.body, 'prev')).toBeUndefined();
+      expect(paginationOf(first.body)).toContain(
+        'Next<span class="govuk-visually-hidden"> page</span>',
+      );
+      expect(first.body).toContain('<input type="hidden" name="page" value="1">');
+
+      const second = await agent.get(`${paths.approvals}?page=2`);
+      expect(second.statusCode).toBe(200);
+      expect(rowIds(second.body)).toEqual(newestFirst.slice(PAGE));
+      expect(showing(second.body)).toEqual([51, 55, 55]);
+      expect(pageItems(second.body)).toEqual(['1', '[2]']);
+      expect(relLink(second.body, 'prev')).toBe(`${paths.approvals}?page=1`);
+      expect(relLink(second.body, 'next')).toBeUndefined();
+      expect(second.body).toContain('aria-current="page"');
+      expect(second.body).toContain('<input type="hidden" name="page" value="2">');
+
+      // The claims the LIV may not decide are on neither page, nor counted.
+      for (const id of Object.values(refused)) {
+        expect(first.body).not.toContain(id);
+        expect(second.body).not.toContain(id);
+      }
+      // The API lists the same claims in the same order, all at once.
+      const api = (await agent.get(paths.api.approvals)).json() as { claims: { id: string }[] };
+      expect(api.claims.map((c) => c.id)).toEqual([...rowIds(first.body), ...rowIds(second.body)]);
+    });
+
+    it('pages what the Quality Nominee may decide: every subject and the LIV claims of their site, not another site', async () => {
+      const agent = await signedIn(t.app, qn.username);
+      const first = await agent.get(paths.approvals);
+      const second = await agent.get(`${paths.approvals}?page=2`);
+      expect(showing(first.body)).toEqual([1, 50, 58]);
+      expect(showing(second.body)).toEqual([51, 58, 58]);
+      const seen = [...rowIds(first.body), ...rowIds(second.body)];
+      expect(new Set(seen)).toEqual(
+        new Set([...newestFirst, refused.own, refused.otherSubject, refused.livRole]),
+      );
+      expect(seen).toHaveLength(58);
+      const api = (await agent.get(paths.api.approvals)).json() as { claims: { id: string }[] };
+      expect(api.claims.map((c) => c.id)).toEqual(seen);
+    });
+
+    it.each([['0'], ['-1'], ['abc'], ['1.5'], ['']])(
+      'shows the first page for page=%s',
+      async (page) => {
+        const agent = await signedIn(t.app, liv.username);
+        const response = await agent.get(`${paths.approvals}?page=${page}`);
+        expect(response.statusCode).toBe(200);
+        expect(rowIds(response.body)).toEqual(newestFirst.slice(0, PAGE));
+        expect(showing(response.body)).toEqual([1, 50, 55]);
+      },
+    );
+
+    it.each([['3'], ['999'], ['99999999999999999999']])(
+      'shows the last page for page=%s, past the end',
+      async (page) => {
+        const agent = await signedIn(t.app, liv.username);
+        const response = await agent.get(`${paths.approvals}?page=${page}`);
+        expect(response.statusCode).toBe(200);
+        expect(rowIds(response.body)).toEqual(newestFirst.slice(PAGE));
+        expect(pageItems(response.body)).toEqual(['1', '[2]']);
+        expect(response.body).toContain('<input type="hidden" name="page" value="2">');
+      },
+    );
+
+    it('decides only the rows of the page confirmed on, and returns to that page or the last one left', async () => {
+      const agent = await signedIn(t.app, liv.username);
+      const onPage = rowIds((await agent.get(`${paths.approvals}?page=2`)).body);
+      expect(onPage).toHaveLength(5);
+      const [a = '', b = '', ...rest] = onPage;
+
+      const some = await agent.form(paths.approvals, {
+        page: '2',
+        [`decision-${a}`]: 'yes',
+        [`decision-${b}`]: 'no',
+      });
+      expect(some.statusCode).toBe(303);
+      expect(some.headers.location).toBe(`${paths.approvals}?page=2`);
+      const statuses = await statusOf(newestFirst);
+      expect(statuses[a]).toBe('approved');
+      expect(statuses[b]).toBe('rejected');
+      expect(Object.values(statuses).filter((s) => s === 'pending')).toHaveLength(53);
+      const back = await agent.get(some.headers.location as string);
+      expect(rowIds(back.body)).toEqual(rest);
+      expect(showing(back.body)).toEqual([51, 53, 53]);
+
+      // Deciding the rest of page 2 leaves 50: one page, so back to it.
+      const all = await agent.form(paths.approvals, {
+        page: '2',
+        ...Object.fromEntries(rest.map((id) => [`decision-${id}`, 'yes'])),
+      });
+      expect(all.headers.location).toBe(paths.approvals);
+      const last = await agent.get(paths.approvals);
+      expect(rowIds(last.body)).toEqual(newestFirst.slice(0, PAGE));
+      expect(showing(last.body)).toBeUndefined();
+      expect(last.body).not.toContain('govuk-pagination');
+      expect(Object.values(await statusOf(newestFirst.slice(0, PAGE)))).toEqual(
+        Array<string>(PAGE).fill('pending'),
+      );
+    });
+
+    it('shows the same page again, with the error, when Confirm is pressed with no row answered', async () => {
+      const agent = await signedIn(t.app, liv.username);
+      const response = await agent.form(paths.approvals, { page: '2' });
+      expect(response.statusCode).toBe(400);
+      expect(response.body).toContain(
+        'Select yes or no for at least one claim, then click Confirm',
+      );
+      expect(rowIds(response.body)).toEqual(newestFirst.slice(PAGE));
+      expect(showing(response.body)).toEqual([51, 55, 55]);
+      expect(response.body).toContain('<input type="hidden" name="page" value="2">');
+    });
+
+    it('returns to the page it was on after taking back a role', async () => {
+      const approved = await buildClaim(t.db, {
+        account: await buildAccount(t.db, centre),
+        subjectId: 'business',
+        role: 'assessor',
+      });
+      const agent = await signedIn(t.app, liv.username);
+      const second = await agent.get(`${paths.approvals}?page=2`);
+      expect(second.body).toContain(`name="revokeClaimId" value="${approved}"`);
+      const response = await agent.form(paths.approvalsRevoke, {
+        revokeClaimId: approved,
+        page: '2',
+      });
+      expect(response.headers.location).toBe(`${paths.approvals}?page=2`);
+      expect((await statusOf([approved]))[approved]).toBe('revoked');
+    });
+
+    it('offers the first, last, current and neighbouring pages, with an ellipsis for the others', async () => {
+      await buildPendingClaims(t.db, centre, {
+        count: 205,
+        subjectId: 'business',
+        role: 'assessor',
+      });
+      const agent = await signedIn(t.app, liv.username); // 260 claims: 6 pages
+      const items = async (page: number) =>
+        pageItems((await agent.get(`${paths.approvals}?page=${page}`)).body);
+      expect(await items(1)).toEqual(['[1]', '2', '…', '6']);
+      expect(await items(3)).toEqual(['1', '2', '[3]', '4', '…', '6']);
+      expect(await items(4)).toEqual(['1', '…', '3', '[4]', '5', '6']);
+      expect(await items(6)).toEqual(['1', '…', '5', '[6]']);
+    });
+  });
+
+  it('adds no count and no pagination when every claim awaiting approval fits on one page', async () => {
+    const built = await buildPendingClaims(t.db, centre, {
+      count: 50,
+      subjectId: 'business',
+      role: 'teacher',
+    });
+    const page = await (await signedIn(t.app, liv.username)).get(paths.approvals);
+    expect(rowIds(page.body)).toEqual(built.map((c) => c.id).reverse());
+    expect(showing(page.body)).toBeUndefined();
+    expect(page.body).not.toContain('Showing');
+    expect(page.body).not.toContain('govuk-pagination');
   });
 });

@@ -162,7 +162,8 @@ export interface ApproverScope {
 
 export interface ScopeOptions {
   statuses: ClaimStatus[];
-  limit: number;
+  /** At most this many claims, the newest; every claim in scope when not given. */
+  limit?: number;
   excludeClaimantId: string;
   /**
    * The limit is expected to cut a long list (a history, say the 50 latest decisions of
@@ -194,7 +195,9 @@ function inScope(scope: ApproverScope, options: ScopeOptions) {
 
 /**
  * Claims that the approver might decide or has seen: in the sites they are QN of, or in the
- * subject teams they lead, newest first. `decide()` has the last word on each one.
+ * subject teams they lead, newest first (claims made in the same instant in a fixed order, so a
+ * list read twice, a page and then the next, keeps its order). `decide()` has the last word on
+ * each one.
  */
 export async function listClaimsInScope(
   db: DbOrTx,
@@ -202,26 +205,99 @@ export async function listClaimsInScope(
   options: ScopeOptions,
 ): Promise<Claim[]> {
   if (scope.qnSiteIds.length === 0 && scope.livTeams.length === 0) return [];
-  const rows = options.newestOnly
-    ? await claimsWithNames(db)
-        .where(
-          'claims.id',
-          'in',
-          db
-            .selectFrom('claims')
-            .select('claims.id')
-            .where(inScope(scope, options))
-            .orderBy('claims.created_at', 'desc')
-            .limit(options.limit),
-        )
-        .orderBy('claims.created_at', 'desc')
-        .execute()
-    : await claimsWithNames(db)
-        .where(inScope(scope, options))
-        .orderBy('claims.created_at', 'desc')
-        .limit(options.limit)
-        .execute();
-  return rows.map(toClaim);
+  const { limit } = options;
+  if (options.newestOnly && limit !== undefined) {
+    const rows = await claimsWithNames(db)
+      .where(
+        'claims.id',
+        'in',
+        db
+          .selectFrom('claims')
+          .select('claims.id')
+          .where(inScope(scope, options))
+          .orderBy('claims.created_at', 'desc')
+          .orderBy('claims.id', 'desc')
+          .limit(limit),
+      )
+      .orderBy('claims.created_at', 'desc')
+      .orderBy('claims.id', 'desc')
+      .execute();
+    return rows.map(toClaim);
+  }
+  let query = claimsWithNames(db)
+    .where(inScope(scope, options))
+    .orderBy('claims.created_at', 'desc')
+    .orderBy('claims.id', 'desc');
+  if (limit !== undefined) query = query.limit(limit);
+  return (await query.execute()).map(toClaim);
+}
+
+/** What `decide()` needs to know of a claim, without its people or approvers. */
+export interface ClaimKey {
+  id: string;
+  centreId: string;
+  siteId: string;
+  subjectId: string;
+  claimantId: string;
+  role: Role;
+  createdAt: string;
+}
+
+/**
+ * The same claims as `listClaimsInScope`, in the same order, but only the columns a permission
+ * decision needs: no join, no approvers to parse. For long lists of which a page is shown.
+ */
+export async function listClaimKeysInScope(
+  db: DbOrTx,
+  scope: ApproverScope,
+  options: Omit<ScopeOptions, 'limit' | 'newestOnly'>,
+): Promise<ClaimKey[]> {
+  if (scope.qnSiteIds.length === 0 && scope.livTeams.length === 0) return [];
+  const rows = await db
+    .selectFrom('claims')
+    .select([
+      'claims.id',
+      'claims.centre_id',
+      'claims.site_id',
+      'claims.subject_id',
+      'claims.claimant_id',
+      'claims.role',
+      'claims.created_at',
+    ])
+    .where(inScope(scope, options))
+    .orderBy('claims.created_at', 'desc')
+    .orderBy('claims.id', 'desc')
+    .execute();
+  return rows.map((row) => {
+    if (!isRole(row.role)) throw new Error(`claim ${row.id} holds an unknown role`);
+    return {
+      id: row.id,
+      centreId: row.centre_id,
+      siteId: row.site_id,
+      subjectId: row.subject_id,
+      claimantId: row.claimant_id,
+      role: row.role,
+      createdAt: row.created_at,
+    };
+  });
+}
+
+/**
+ * The claims with these ids that are still in one of `statuses`, in the order of `ids` (a claim
+ * decided since its id was read is left out). For a page of ids: one parameter per id.
+ */
+export async function listClaimsByIds(
+  db: DbOrTx,
+  ids: readonly string[],
+  statuses: ClaimStatus[],
+): Promise<Claim[]> {
+  if (ids.length === 0) return [];
+  const rows = await claimsWithNames(db)
+    .where('claims.id', 'in', [...ids])
+    .where('claims.status', 'in', statuses)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, toClaim(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** The approved Lead Internal Verifiers of a subject at a site. */

@@ -71,6 +71,39 @@ function nextSubjectUrl(journey: Journey, done: Record<string, string>): string 
   return `${paths.claimQuestion}?${journeyQuery({ siteId: journey.siteId, subjectIds: rest, step: 0 })}`;
 }
 
+/**
+ * A page number as typed in the address or a form: anything but a whole number from 1 is page 1
+ * (a number past the last page is kept; the page shown is then the last one).
+ */
+function pageNumber(value: string): number {
+  return /^[0-9]+$/.test(value) && Number(value) >= 1 ? Number(value) : 1;
+}
+
+function approvalsUrl(page: number): string {
+  return page > 1 ? `${paths.approvals}?page=${page}` : paths.approvals;
+}
+
+/**
+ * The GOV.UK pagination component's links: Previous and Next, the first and last pages, the
+ * current one and those either side of it, and an ellipsis for each run of pages left out.
+ */
+function paginationOf(page: number, pageCount: number) {
+  const href = (n: number) => `${paths.approvals}?page=${n}`;
+  const shown = [...new Set([1, page - 1, page, page + 1, pageCount])]
+    .filter((n) => n >= 1 && n <= pageCount)
+    .sort((a, b) => a - b);
+  const items = shown.flatMap((n, i) => {
+    const before = shown[i - 1];
+    const item = { number: n, href: href(n), current: n === page };
+    return before !== undefined && n - before > 1 ? [{ ellipsis: true }, item] : [item];
+  });
+  return {
+    previous: page > 1 ? { href: href(page - 1) } : undefined,
+    next: page < pageCount ? { href: href(page + 1) } : undefined,
+    items,
+  };
+}
+
 function takeFlash(request: FastifyRequest) {
   const flash = request.session.flash ?? [];
   if (flash.length > 0) request.session.flash = undefined;
@@ -342,11 +375,12 @@ export function registerRoleClaimPages(
   async function showApprovals(
     request: FastifyRequest,
     reply: FastifyReply,
+    requestedPage: number,
     errors?: Record<string, string>,
   ) {
     const { actor, sites, siteById, subjectById } = await context(request);
     const [pending, decided] = await Promise.all([
-      roleClaims.pendingForDecision(actor),
+      roleClaims.pendingPageForDecision(actor, requestedPage),
       roleClaims.recentlyDecided(actor),
     ]);
     const isQn = actor.qnSiteIds.size > 0;
@@ -366,7 +400,16 @@ export function registerRoleClaimPages(
       reply,
       'role-claims/views/approvals.njk',
       {
-        pendingRows: pending.map(row),
+        pendingRows: pending.claims.map(row),
+        pending: {
+          page: pending.page,
+          total: pending.total,
+          // Counted from 1, as the sentence above the table says it.
+          from: pending.first + 1,
+          to: pending.end,
+          pagination:
+            pending.pageCount > 1 ? paginationOf(pending.page, pending.pageCount) : undefined,
+        },
         decidedRows: decided.map((d) => ({ ...row(d.claim), mayRevoke: d.mayRevoke })),
         columns,
         isQn,
@@ -380,10 +423,13 @@ export function registerRoleClaimPages(
     );
   }
 
-  app.get(paths.approvals, async (request, reply) => showApprovals(request, reply));
+  app.get(paths.approvals, async (request, reply) =>
+    showApprovals(request, reply, pageNumber(text(asForm(request.query), 'page'))),
+  );
 
   app.post(paths.approvals, async (request, reply) => {
     const form = asForm(request.body);
+    const page = pageNumber(text(form, 'page'));
     const decisions = Object.keys(form)
       .filter((key) => key.startsWith('decision-'))
       .flatMap((key) => {
@@ -393,7 +439,7 @@ export function registerRoleClaimPages(
         return [{ claimId, approve: answer === 'yes', reason: text(form, `reason-${claimId}`) }];
       });
     if (decisions.length === 0) {
-      return showApprovals(request, reply, {
+      return showApprovals(request, reply, page, {
         decisions: 'Select yes or no for at least one claim, then click Confirm',
       });
     }
@@ -418,12 +464,17 @@ export function registerRoleClaimPages(
       }),
     );
     request.session.flash = flash;
-    return reply.redirect(paths.approvals, 303);
+    // Back to the same page, or the last one left now that the decided rows have gone from it.
+    return reply.redirect(
+      approvalsUrl(await roleClaims.pendingPageAfterDecisions(actor, page)),
+      303,
+    );
   });
 
   app.post(paths.approvalsRevoke, async (request, reply) => {
     const form = asForm(request.body);
     const claimId = text(form, 'revokeClaimId');
+    const page = pageNumber(text(form, 'page'));
     try {
       const claim = await roleClaims.revoke(
         actorOf(request),
@@ -438,6 +489,7 @@ export function registerRoleClaimPages(
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       request.session.flash = [{ kind: 'problem', text: `Not taken back. ${error.message}` }];
     }
-    return reply.redirect(paths.approvals, 303);
+    // Taking a role back leaves the pending list as it was: the page the person was on.
+    return reply.redirect(approvalsUrl(page), 303);
   });
 }

@@ -36,9 +36,12 @@ import {
   findClaim,
   findClaimOf,
   insertClaim,
+  listClaimKeysInScope,
+  listClaimsByIds,
   listClaimsInScope,
   listClaimsOf,
   type Claim,
+  type ClaimKey,
   type PersonRef,
 } from './role-claim.repository.js';
 
@@ -53,6 +56,31 @@ export type DecisionResult =
   | { claimId: string; error: { code: string; message: string } };
 
 const REASON_MAX = 1000;
+
+/** How many pending claims the User role approval page shows at once. */
+export const APPROVALS_PAGE_SIZE = 50;
+
+/** Where a page falls in a list: 1-based page and page count, and the slice [first, end). */
+export interface PageWindow {
+  page: number;
+  pageCount: number;
+  pageSize: number;
+  total: number;
+  first: number;
+  end: number;
+}
+
+export interface PendingPage extends PageWindow {
+  claims: Claim[];
+}
+
+/** The page asked for, kept between the first and the last page (one page when the list is empty). */
+export function pageWindow(total: number, requestedPage: number, pageSize: number): PageWindow {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pageCount);
+  const first = (page - 1) * pageSize;
+  return { page, pageCount, pageSize, total, first, end: Math.min(first + pageSize, total) };
+}
 
 export type RoleClaimService = ReturnType<typeof createRoleClaimService>;
 
@@ -488,25 +516,89 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     });
   }
 
-  /** The pending claims the actor may decide now (worked out now, not when they were made). */
+  function scopeOf(actor: Actor) {
+    return {
+      centreId: actor.centreId,
+      qnSiteIds: [...actor.qnSiteIds],
+      livTeams: livTeams(actor),
+    };
+  }
+
+  /** A claim as `decide()` sees it, with the subject names already read. */
+  function targetOfClaim(
+    names: Map<string, Subject>,
+    claim: Pick<ClaimKey, 'centreId' | 'siteId' | 'subjectId' | 'claimantId' | 'role'>,
+  ): Target {
+    return {
+      centreId: claim.centreId,
+      siteId: claim.siteId,
+      subjectId: claim.subjectId,
+      subjectName: names.get(claim.subjectId)?.name ?? '',
+      claimantId: claim.claimantId,
+      claimRole: claim.role,
+    };
+  }
+
+  /** Whether the actor may decide this claim now: `decide()`'s answer, worked out now. */
+  function mayDecide(
+    actor: Actor,
+    names: Map<string, Subject>,
+    claim: Pick<ClaimKey, 'centreId' | 'siteId' | 'subjectId' | 'claimantId' | 'role'>,
+  ): boolean {
+    return decide(actor, 'claim.decide', targetOfClaim(names, claim)).allowed;
+  }
+
+  /**
+   * Every pending claim the actor may decide now (worked out now, not when they were made),
+   * newest first: the API's list, which is never cut short.
+   */
   async function pendingForDecision(actor: Actor): Promise<Claim[]> {
-    const candidates = await listClaimsInScope(
-      db,
-      { centreId: actor.centreId, qnSiteIds: [...actor.qnSiteIds], livTeams: livTeams(actor) },
-      { statuses: ['pending'], limit: 1000, excludeClaimantId: actor.accountId },
-    );
+    const candidates = await listClaimsInScope(db, scopeOf(actor), {
+      statuses: ['pending'],
+      excludeClaimantId: actor.accountId,
+    });
     const names = await subjects();
-    return candidates.filter(
-      (claim) =>
-        decide(actor, 'claim.decide', {
-          centreId: claim.centreId,
-          siteId: claim.siteId,
-          subjectId: claim.subjectId,
-          subjectName: names.get(claim.subjectId)?.name ?? '',
-          claimantId: claim.claimant.id,
-          claimRole: claim.role,
-        }).allowed,
+    return candidates.filter((claim) =>
+      mayDecide(actor, names, { ...claim, claimantId: claim.claimant.id }),
     );
+  }
+
+  /**
+   * The ids of the same claims as `pendingForDecision`, in the same order, read without the
+   * claimants' names or the approvers: what a page of them is chosen from.
+   */
+  async function pendingIdsForDecision(actor: Actor): Promise<string[]> {
+    const candidates = await listClaimKeysInScope(db, scopeOf(actor), {
+      statuses: ['pending'],
+      excludeClaimantId: actor.accountId,
+    });
+    const names = await subjects();
+    return candidates.filter((key) => mayDecide(actor, names, key)).map((key) => key.id);
+  }
+
+  /**
+   * One page of `pendingForDecision`: the page asked for (1-based), or the last one when it is
+   * past the end. Only that page's claims are read in full.
+   */
+  async function pendingPageForDecision(
+    actor: Actor,
+    requestedPage: number,
+    pageSize = APPROVALS_PAGE_SIZE,
+  ): Promise<PendingPage> {
+    const ids = await pendingIdsForDecision(actor);
+    const window = pageWindow(ids.length, requestedPage, pageSize);
+    const claims = await listClaimsByIds(db, ids.slice(window.first, window.end), ['pending']);
+    return { ...window, claims };
+  }
+
+  /** The page to return to after deciding: the one asked for, or the last one left. */
+  async function pendingPageAfterDecisions(
+    actor: Actor,
+    requestedPage: number,
+    pageSize = APPROVALS_PAGE_SIZE,
+  ): Promise<number> {
+    const ids = await pendingIdsForDecision(actor);
+    return pageWindow(ids.length, requestedPage, pageSize).page;
   }
 
   /**
@@ -517,29 +609,22 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     actor: Actor,
     limit = 50,
   ): Promise<{ claim: Claim; mayRevoke: boolean }[]> {
-    const claims = await listClaimsInScope(
-      db,
-      { centreId: actor.centreId, qnSiteIds: [...actor.qnSiteIds], livTeams: livTeams(actor) },
-      {
-        statuses: ['approved', 'rejected', 'revoked'],
-        limit,
-        excludeClaimantId: actor.accountId,
-        newestOnly: true,
-      },
-    );
+    const claims = await listClaimsInScope(db, scopeOf(actor), {
+      statuses: ['approved', 'rejected', 'revoked'],
+      limit,
+      excludeClaimantId: actor.accountId,
+      newestOnly: true,
+    });
     const names = await subjects();
     return claims.map((claim) => ({
       claim,
       mayRevoke:
         canTransition(claim.status, 'revoke') &&
-        decide(actor, 'claim.revoke', {
-          centreId: claim.centreId,
-          siteId: claim.siteId,
-          subjectId: claim.subjectId,
-          subjectName: names.get(claim.subjectId)?.name ?? '',
-          claimantId: claim.claimant.id,
-          claimRole: claim.role,
-        }).allowed,
+        decide(
+          actor,
+          'claim.revoke',
+          targetOfClaim(names, { ...claim, claimantId: claim.claimant.id }),
+        ).allowed,
     }));
   }
 
@@ -571,6 +656,8 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     revoke,
     myClaims: (actor: Actor) => listClaimsOf(db, actor.accountId),
     pendingForDecision,
+    pendingPageForDecision,
+    pendingPageAfterDecisions,
     recentlyDecided,
     preview,
     claimInCentre,
