@@ -9,6 +9,7 @@ import {
   buildAccount,
   buildCentre,
   buildClaim,
+  buildPendingClaims,
   makeQualityNominee,
   PASSWORD,
   type BuiltAccount,
@@ -329,6 +330,51 @@ describe('approving role claims', () => {
       await logOut(page);
     }
     expect(page.url()).toContain(paths.login);
+    await page.close();
+  });
+});
+
+describe('a long list of claims awaiting approval', () => {
+  it('shows 50 rows a page with the GOV.UK pagination, and Confirm on page 2 comes back to page 2', async () => {
+    // A centre of its own, so that its 53 claims are on no other test's table.
+    const busy = await buildCentre(server.db);
+    const lead = await buildAccount(server.db, busy, { first: 'Bea', last: 'Busy' });
+    await buildClaim(server.db, {
+      account: lead,
+      subjectId: 'business',
+      role: 'lead_internal_verifier',
+    });
+    await buildPendingClaims(server.db, busy, {
+      count: 53,
+      subjectId: 'business',
+      role: 'teacher',
+    });
+    const page = await freshPage();
+    await logIn(page, lead);
+
+    const first = await ApprovalsPage.open(page); // axe runs on arrival, as on every page
+    expect(await first.claimants()).toHaveLength(50);
+    expect(await first.showing()).toBe('Showing 1 to 50 of 53 role claims awaiting your approval');
+    expect(await first.pagination.getByRole('link', { name: 'Previous page' }).count()).toBe(0);
+
+    const second = await first.goTo('Next page');
+    expect(new URL(page.url()).search).toBe('?page=2');
+    expect(await second.showing()).toBe(
+      'Showing 51 to 53 of 53 role claims awaiting your approval',
+    );
+    const [oldest, ...others] = await second.claimants();
+    expect(others).toHaveLength(2);
+    await second.decide(oldest as string, 'Business', 'Yes');
+    await second.confirm();
+    expect(new URL(page.url()).search).toBe('?page=2');
+    expect(await second.bannerText()).toMatch(
+      new RegExp(`^Success Approved: ${oldest as string}, Teacher in Business`),
+    );
+    expect(await second.claimants()).toEqual(others);
+    await second.expectAccessible();
+
+    const back = await second.goTo('Page 1');
+    expect(await back.claimants()).toHaveLength(50);
     await page.close();
   });
 });

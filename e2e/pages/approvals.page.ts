@@ -26,6 +26,31 @@ export class ApprovalsPage extends SignedInPage {
     });
   }
 
+  /** The claimants of the rows of the awaiting table, in order. */
+  async claimants(): Promise<string[]> {
+    const names = await this.awaiting.locator('tbody th[scope="row"]').allInnerTexts();
+    return names.map((n) => n.trim());
+  }
+
+  /** "Showing 1 to 50 of 53 role claims awaiting your approval", when there is more than a page. */
+  async showing(): Promise<string> {
+    return (await this.page.getByText(/^Showing \d+ to \d+ of \d+/).innerText()).trim();
+  }
+
+  /** The GOV.UK pagination below the awaiting table. */
+  get pagination(): Locator {
+    return this.page.getByRole('navigation', { name: 'Pagination', exact: true });
+  }
+
+  /** Follows a pagination link ("Next page", "Previous page", "Page 2") to the page it names. */
+  async goTo(link: string): Promise<ApprovalsPage> {
+    await Promise.all([
+      this.page.waitForEvent('framenavigated'),
+      this.pagination.getByRole('link', { name: link, exact: true }).click(),
+    ]);
+    return ApprovalsPage.arrived(this.page);
+  }
+
   /** The claims already decided, which stay listed with their status. */
   get decided(): Locator {
     return this.page.getByRole('table', { name: 'Decided role claims', exact: true });
