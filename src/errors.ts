@@ -1,3 +1,5 @@
+import { formatTime } from './lib/dates.js';
+
 /** Typed errors with a stable code; one handler (src/http/error-handler.ts) turns them into a page or JSON. */
 export class AppError extends Error {
   constructor(
@@ -96,20 +98,4 @@ export class RateLimited extends AppError {
   constructor() {
     super(429, 'rate_limited', 'There have been too many attempts. Wait a minute and try again.');
   }
-}
-
-/** "3 December 2026 at 10:15am" in UK time — the GOV.UK style for dates and times. */
-export function formatTime(date: Date): string {
-  const zone = { timeZone: 'Europe/London' } as const;
-  const day = date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    ...zone,
-  });
-  const time = date
-    .toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, ...zone })
-    .replace(/\s/g, '')
-    .toLowerCase();
-  return `${day} at ${time}`;
 }

@@ -2,8 +2,8 @@ import path from 'node:path';
 import fastifyView from '@fastify/view';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
-import { formatTime } from '../errors.js';
 import { TERMS_VERSION } from '../features/accounts/terms.js';
+import { formatShortDate, formatTime } from '../lib/dates.js';
 import { projectRoot } from '../lib/project-root.js';
 import { paths } from '../paths.js';
 import { fromThisMachine } from './local-request.js';
@@ -38,14 +38,7 @@ export async function registerViews(
           value ? formatTime(new Date(value)) : '',
         );
         env.addFilter('date', (value: string | null | undefined) =>
-          value
-            ? new Date(value).toLocaleDateString('en-GB', {
-                day: '2-digit',
-                month: 'short',
-                year: 'numeric',
-                timeZone: 'Europe/London',
-              })
-            : '',
+          value ? formatShortDate(new Date(value)) : '',
         );
       },
     },

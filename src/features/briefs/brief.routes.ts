@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Actor } from '../../domain/actor.js';
 import { CHECKLIST, type BriefStatus, type ChecklistItem } from '../../domain/briefs.js';
-import { Conflict, formatTime, InvalidInput, NotFound } from '../../errors.js';
+import { Conflict, InvalidInput, NotFound } from '../../errors.js';
 import { asForm, list, text, type FormBody } from '../../http/forms.js';
 import { render } from '../../http/views.js';
+import { formatCalendarDate, formatTime } from '../../lib/dates.js';
 import { paths } from '../../paths.js';
 import type { Course } from '../courses/course.repository.js';
 import type {
@@ -96,19 +97,6 @@ function readDate(
 function dateParts(iso: string | null | undefined): DateParts {
   const [year = '', month = '', day = ''] = (iso ?? '').split('-');
   return { day: String(Number(day) || ''), month: String(Number(month) || ''), year };
-}
-
-/** "5 October 2026" (GOV.UK style) for a `YYYY-MM-DD` date. */
-function longDate(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
 }
 
 function tooLong(value: string, max: number, label: string): string | undefined {
@@ -411,8 +399,8 @@ function presentContent(
     tasks: version.tasks,
     evidence: version.evidence,
     sources: version.sources,
-    issueDate: longDate(version.issueDate),
-    handInDate: longDate(version.handInDate),
+    issueDate: formatCalendarDate(version.issueDate),
+    handInDate: formatCalendarDate(version.handInDate),
     assessor: version.assessorId ? (names.get(version.assessorId) ?? 'Unknown') : '',
     savedAt: version.updatedAt,
     savedBy: names.get(version.createdBy) ?? '',
@@ -439,7 +427,7 @@ function presentVerification(record: VerificationRecord) {
     })),
     feedback: record.feedback,
     actionRequired: record.actionRequired,
-    targetDate: longDate(record.targetDate),
+    targetDate: formatCalendarDate(record.targetDate),
   };
 }
 

@@ -13,6 +13,7 @@ import { decide, type Action } from '../../domain/permissions.js';
 import { roleName } from '../../domain/roles.js';
 import { AppError, Conflict, Forbidden, InvalidInput } from '../../errors.js';
 import { asForm, list, text, type FormBody } from '../../http/forms.js';
+import { formatCalendarDate } from '../../lib/dates.js';
 import { render } from '../../http/views.js';
 import { paths } from '../../paths.js';
 import type { Site, Subject } from '../organisation/organisation.repository.js';
@@ -51,18 +52,6 @@ function isStatus(value: string): value is CourseStatus {
 
 function isMemberRole(value: string): value is CourseMemberRole {
   return (COURSE_MEMBER_ROLES as readonly string[]).includes(value);
-}
-
-/** "1 September 2026" (GOV.UK style) for a `YYYY-MM-DD` date. */
-function longDate(iso: string): string {
-  const date = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
 }
 
 function ordered(errors: Record<string, string>, order: readonly string[]): Record<string, string> {
@@ -588,8 +577,8 @@ export function registerCoursePages(
           ...course,
           statusText: STATUS_TEXT[course.status],
           statusTag: STATUS_TAG[course.status],
-          startDateText: longDate(course.startDate),
-          endDateText: longDate(course.endDate),
+          startDateText: formatCalendarDate(course.startDate),
+          endDateText: formatCalendarDate(course.endDate),
           members: course.members.map((m) => ({ ...m, roleText: MEMBER_ROLE_NAME[m.role] })),
         },
         subject: subject?.name ?? course.subjectId,
