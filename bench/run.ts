@@ -51,6 +51,7 @@ import {
 } from './lib/processes.js';
 import { printProfile, summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { signIn, signInAll, type BenchSession } from './lib/sessions.js';
+import { APPROVALS_PAGE_SIZE } from '../src/features/role-claims/role-claim.service.js';
 import { SCALES, type PopulationMeta } from './population.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -247,6 +248,9 @@ interface HttpResult {
   notes?: string;
 }
 
+/** The rows of the approval page's first page, for so many pending claims. */
+const pageRows = (pending: number) => Math.min(pending, APPROVALS_PAGE_SIZE);
+
 function rotating(sessions: readonly BenchSession[]) {
   let next = 0;
   return () => sessions[next++ % sessions.length] as BenchSession;
@@ -333,6 +337,10 @@ async function runHttp(
     };
   };
 
+  // The server's own floor: every hook (security headers, session, log lines) and no database.
+  await run('health', 'GET /health (no session, no query)', 'json', {
+    url: `${baseUrl}/health`,
+  });
   await run('me', 'GET /api/v1/me (staff)', 'json', getRotating(sessions.staff, '/api/v1/me'));
   await run(
     'approvals-api-liv',
@@ -348,13 +356,13 @@ async function runHttp(
   );
   await run(
     'approvals-page-liv',
-    `GET /user-role-approval, busy LIV (${meta.busyLiv.pending} rows)`,
+    `GET /user-role-approval, busy LIV (page 1: ${pageRows(meta.busyLiv.pending)} of ${meta.busyLiv.pending} pending)`,
     'nunjucks',
     getAs(sessions.busyLiv, '/user-role-approval'),
   );
   await run(
     'approvals-page-qn',
-    `GET /user-role-approval, busy QN (${meta.busyQn.pending} rows)`,
+    `GET /user-role-approval, busy QN (page 1: ${pageRows(meta.busyQn.pending)} of ${meta.busyQn.pending} pending)`,
     'nunjucks',
     getAs(sessions.busyQn, '/user-role-approval'),
   );
@@ -366,7 +374,7 @@ async function runHttp(
   );
   await run(
     'approvals-page-typical',
-    `GET /user-role-approval, typical LIV (${meta.typicalLiv.pending} rows)`,
+    `GET /user-role-approval, typical LIV (${meta.typicalLiv.pending} pending)`,
     'nunjucks',
     getAs(sessions.typicalLiv, '/user-role-approval'),
   );
