@@ -8,6 +8,8 @@
 //   npm run bench -- --profile           the server runs with --cpu-prof; a summary is printed
 //   npm run bench -- --only=approvals-api-qn,approvals-page-qn
 //                                        only some measurements (names in the table)
+//   npm run bench -- --server-node-options="--max-semi-space-size=4"
+//                                        Node.js options for the server process
 //   --connections=50 --duration=10 --warmup=3 --log-level=info --quiet-wait=20 --pool=50000
 //                                        (the defaults; --quick: 1 s warm-up, 3 s runs)
 //
@@ -74,6 +76,8 @@ const settings: LoadSettings = {
 };
 const logLevel = option('log-level') ?? 'info';
 const only = option('only')?.split(',');
+/** Node.js options for the server (e.g. V8 heap settings), space-separated. */
+const serverNodeOptions = (option('server-node-options') ?? '').split(' ').filter(Boolean);
 const wanted = (name: string) => !only || only.includes(name);
 const profile = flag('profile');
 const reuse = flag('reuse');
@@ -204,7 +208,11 @@ async function startServer(
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: logLevel,
   };
-  const args = withProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, serverJs] : [serverJs];
+  const args = [
+    ...serverNodeOptions,
+    ...(withProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    serverJs,
+  ];
   const since = performance.now();
   const child = startChild(process.execPath, args, {
     env,
@@ -779,6 +787,7 @@ async function main(): Promise<void> {
       warmupSeconds: settings.warmupSeconds,
       durationSeconds: settings.durationSeconds,
       serverLogLevel: logLevel,
+      serverNodeOptions,
       nodeEnv: 'production',
       profile,
       reusedPopulation: generationSeconds === null,
