@@ -23,6 +23,10 @@ export interface Faults {
   greetingDelayMs: number;
   /** Wait this long (ms, real time) before answering the message data. */
   dataDelayMs: number;
+  // Each share below is applied in a fixed rhythm, not at random: the first such event is faulted,
+  // then one in every 1/share (0.3: the 1st, 4th, 7th, 11th…). A random share could, now and then,
+  // fault nothing in a run, and the test would prove nothing (a CI run saw it: no connection cut in
+  // 15 messages at 0.3); the rhythm faults in every run, and never twice in a row below 0.5.
   /** Refuse this share of recipients with 450 (0 to 1). */
   refuseRecipients: number;
   /** Refuse this share of messages after their data with 452 (0 to 1). */
@@ -58,6 +62,8 @@ export class FaultySmtp {
   readonly attempts: Attempt[] = [];
   faults: Faults = { ...none };
   private server: SMTPServer | undefined;
+  /** How many events of each kind the rhythm has seen (see Faults). */
+  private readonly seen = { refuseRecipients: 0, refuseData: 0, dropData: 0 };
   private sockets = new Set<Socket>();
 
   constructor(
@@ -67,6 +73,14 @@ export class FaultySmtp {
 
   static async create(now?: () => number): Promise<FaultySmtp> {
     return new FaultySmtp(await freePort(), now);
+  }
+
+  /** Whether this event of that kind is faulted: the share `faults[kind]`, in a fixed rhythm. */
+  private due(kind: keyof FaultySmtp['seen']): boolean {
+    const share = this.faults[kind];
+    const n = this.seen[kind];
+    this.seen[kind] = n + 1;
+    return Math.ceil((n + 1) * share - 1e-9) > Math.ceil(n * share - 1e-9);
   }
 
   get url(): string {
@@ -89,7 +103,7 @@ export class FaultySmtp {
         else callback();
       },
       onRcptTo: (address, _session, callback) => {
-        if (Math.random() < this.faults.refuseRecipients) {
+        if (this.due('refuseRecipients')) {
           callback(
             Object.assign(new Error(`Mailbox ${address.address} busy`), { responseCode: 450 }),
           );
@@ -106,12 +120,12 @@ export class FaultySmtp {
           const at = this.now();
           void (async () => {
             if (this.faults.dataDelayMs > 0) await sleep(this.faults.dataDelayMs);
-            if (Math.random() < this.faults.dropData) {
+            if (this.due('dropData')) {
               this.attempts.push({ id, at, outcome: 'dropped' });
               for (const socket of this.sockets) socket.destroy();
               return;
             }
-            if (Math.random() < this.faults.refuseData) {
+            if (this.due('refuseData')) {
               this.attempts.push({ id, at, outcome: 'refused' });
               callback(Object.assign(new Error('Try again later'), { responseCode: 452 }));
               return;
