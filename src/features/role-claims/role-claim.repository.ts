@@ -240,7 +240,6 @@ export interface ClaimKey {
   subjectId: string;
   claimantId: string;
   role: Role;
-  createdAt: string;
 }
 
 /**
@@ -262,7 +261,6 @@ export async function listClaimKeysInScope(
       'claims.subject_id',
       'claims.claimant_id',
       'claims.role',
-      'claims.created_at',
     ])
     .where(inScope(scope, options))
     .orderBy('claims.created_at', 'desc')
@@ -277,7 +275,6 @@ export async function listClaimKeysInScope(
       subjectId: row.subject_id,
       claimantId: row.claimant_id,
       role: row.role,
-      createdAt: row.created_at,
     };
   });
 }

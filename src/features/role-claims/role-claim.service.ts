@@ -64,7 +64,6 @@ export const APPROVALS_PAGE_SIZE = 50;
 export interface PageWindow {
   page: number;
   pageCount: number;
-  pageSize: number;
   total: number;
   first: number;
   end: number;
@@ -79,7 +78,7 @@ export function pageWindow(total: number, requestedPage: number, pageSize: numbe
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pageCount);
   const first = (page - 1) * pageSize;
-  return { page, pageCount, pageSize, total, first, end: Math.min(first + pageSize, total) };
+  return { page, pageCount, total, first, end: Math.min(first + pageSize, total) };
 }
 
 export type RoleClaimService = ReturnType<typeof createRoleClaimService>;
@@ -576,29 +575,22 @@ export function createRoleClaimService(deps: { db: Db; clock: Clock; baseUrl: st
     return candidates.filter((key) => mayDecide(actor, names, key)).map((key) => key.id);
   }
 
-  /**
-   * One page of `pendingForDecision`: the page asked for (1-based), or the last one when it is
-   * past the end. Only that page's claims are read in full.
-   */
-  async function pendingPageForDecision(
-    actor: Actor,
-    requestedPage: number,
-    pageSize = APPROVALS_PAGE_SIZE,
-  ): Promise<PendingPage> {
+  /** Where the page asked for (1-based) falls in those ids: the last page when it is past the end. */
+  async function pendingWindow(actor: Actor, requestedPage: number) {
     const ids = await pendingIdsForDecision(actor);
-    const window = pageWindow(ids.length, requestedPage, pageSize);
+    return { ids, window: pageWindow(ids.length, requestedPage, APPROVALS_PAGE_SIZE) };
+  }
+
+  /** One page of `pendingForDecision`: only that page's claims are read in full. */
+  async function pendingPageForDecision(actor: Actor, requestedPage: number): Promise<PendingPage> {
+    const { ids, window } = await pendingWindow(actor, requestedPage);
     const claims = await listClaimsByIds(db, ids.slice(window.first, window.end), ['pending']);
     return { ...window, claims };
   }
 
   /** The page to return to after deciding: the one asked for, or the last one left. */
-  async function pendingPageAfterDecisions(
-    actor: Actor,
-    requestedPage: number,
-    pageSize = APPROVALS_PAGE_SIZE,
-  ): Promise<number> {
-    const ids = await pendingIdsForDecision(actor);
-    return pageWindow(ids.length, requestedPage, pageSize).page;
+  async function pendingPageAfterDecisions(actor: Actor, requestedPage: number): Promise<number> {
+    return (await pendingWindow(actor, requestedPage)).window.page;
   }
 
   /**
