@@ -15,14 +15,10 @@ import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { openDatabase } from '../src/db/connection.js';
 import { benchTarget, BENCH_DIR, metaFile, serverDatabaseUrl } from './generate.js';
+import { option } from './lib/cli.js';
 import { printInclusive, printProfile, summariseProfile } from './lib/profile.js';
 import { buildInProcessApp } from './lib/in-process.js';
 import { SCALES, type PopulationMeta } from './population.js';
-
-function option(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
-}
 
 async function main(): Promise<void> {
   const scale = SCALES[process.argv.includes('--quick') ? 'quick' : 'full'];

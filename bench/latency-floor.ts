@@ -10,18 +10,13 @@
 // Prints a table and writes bench/results/latency-floor-<time>.json with the machine.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadAverage, machine, option } from './lib/cli.js';
 import { measure, waitForQuiet, type LoadSettings } from './lib/load.js';
 import { freePort, startChild, stopChild, waitForHttp } from './lib/processes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function option(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
-}
 
 const works = (option('work') ?? '0.1,0.3,1,2,6').split(',').map(Number);
 const settings: LoadSettings = {
@@ -34,7 +29,7 @@ const logDir = path.join(root, 'node_modules', '.cache', 'mybtec-bench', 'logs')
 async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const startedAt = new Date().toISOString();
-  const loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const loadAverageAtStart = loadAverage();
   process.stdout.write(
     `Latency floor: a Fastify route spending a fixed CPU time per request; ${settings.connections} connections, ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s runs\n`,
   );
@@ -70,20 +65,11 @@ async function main(): Promise<void> {
       await stopChild(child);
     }
   }
-  const cpus = os.cpus();
   const report = {
     startedAt,
     finishedAt: new Date().toISOString(),
     settings,
-    machine: {
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      cpus: cpus.length,
-      memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-      platform: `${os.platform()} ${os.release()}`,
-      node: process.version,
-      loadAverageAtStart,
-      loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
-    },
+    machine: { ...machine(loadAverageAtStart), loadAverageAtEnd: loadAverage() },
     rows,
   };
   const dir = path.join(root, 'bench', 'results');

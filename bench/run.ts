@@ -26,7 +26,6 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decisionBenchmark, type DecisionFigures } from './decisions.js';
@@ -39,6 +38,7 @@ import {
   serverDatabaseUrl,
   type BenchTarget,
 } from './generate.js';
+import { loadAverage, machine, option } from './lib/cli.js';
 import { preparePool, type PoolClaim } from './lib/decision-pool.js';
 import { measure, waitForQuiet, type LoadFigures, type LoadSettings } from './lib/load.js';
 import {
@@ -61,10 +61,6 @@ const write = (line = '') => process.stdout.write(`${line}\n`);
 
 // --- Options ------------------------------------------------------------------------------------
 
-function option(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
-}
 const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const quick = flag('quick');
@@ -111,20 +107,7 @@ function packageVersion(name: string): string {
   }
 }
 
-const loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    cpus: cpus.length,
-    availableParallelism: os.availableParallelism(),
-    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    loadAverageAtStart,
-  };
-}
+const loadAverageAtStart = loadAverage();
 
 const PACKAGES = [
   'fastify',
@@ -792,7 +775,7 @@ async function main(): Promise<void> {
       profile,
       reusedPopulation: generationSeconds === null,
     },
-    machine: { ...machine(), loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+    machine: { ...machine(loadAverageAtStart), loadAverageAtEnd: loadAverage() },
     versions: Object.fromEntries(PACKAGES.map((p) => [p, packageVersion(p)])),
     population: {
       ...meta.counts,
